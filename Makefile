@@ -51,10 +51,16 @@ clean:
 deps:
 	bash selftests/deps.sh
 
+# Our include/uapi against the system's /usr/include/linux copies:
+# names, values, sizes and offsets must all match (host compiler).
+abi-check:
+	$(MAKE) --no-print-directory -C selftests/abi OUT=$(CURDIR)/.build/abi check
+
 help:
 	@echo "make            build the modules against KDIR ($(KDIR))"
 	@echo "make install    install them into /lib/modules/$(KVER)/$(INSTALL_MOD_DIR)"
 	@echo "make demo       boot the test VM and run the demo"
+	@echo "make abi-check  compare include/uapi with the system uapi headers"
 	@echo "make check      static checks + every selftest in the VM (A=ours|stock, T=name)"
 	@echo "make bench      benchmark ours against the stock modules"
 
