@@ -88,7 +88,9 @@
 #define L2TP_SEQ_V2_MAX		0xffff
 #define L2TP_SEQ_V3_MAX		0xffffff
 
-#define L2TP_NAME_LEN		32
+/* Name buffer sizes; the tracepoints export them, as upstream's do. */
+#define L2TP_TUNNEL_NAME_MAX	20
+#define L2TP_SESSION_NAME_MAX	32
 
 /**
  * struct l2tp_stats - counters of a tunnel or a session
@@ -231,7 +233,7 @@ struct l2tp_tunnel {
 	struct net *net;
 	refcount_t refcount;
 	unsigned long flags;
-	spinlock_t lock;
+	spinlock_t lock;	/* @sessions, @accept_sessions */
 	bool accept_sessions;
 	struct idr sessions;
 	unsigned int session_count;
@@ -239,7 +241,7 @@ struct l2tp_tunnel {
 	struct dst_cache dst_cache;
 	struct work_struct del_work;
 	struct rcu_head rcu;
-	char name[L2TP_NAME_LEN];
+	char name[L2TP_TUNNEL_NAME_MAX];
 };
 
 /**
@@ -317,7 +319,8 @@ struct l2tp_session_ops {
  * @lns_mode: see &struct l2tp_session_cfg
  * @reorder_timeout: jiffies to hold out-of-order packets, 0 = drop them
  * @hdr_len: length of the data header we build (depends on @send_seq)
- * @ns: next sequence number to send
+ * @ns: next sequence number to send; atomic because a netdev with lltx
+ *	transmits on several CPUs at once and each packet needs its own number
  * @nr: next sequence number expected; with @reorder_skip, @nr_oos and
  *	@nr_oos_count protected by @reorder_q.lock
  * @nr_max: sequence number mask: 0xffff (v2) or 0xffffff (v3)
@@ -329,6 +332,7 @@ struct l2tp_session_ops {
  * @reorder_timer: expires held packets even when no new packet arrives
  * @stats: session counters
  * @v3_node: entry in the per-net L2TPv3 session table
+ * @close_node: links the session into a teardown batch
  * @del_work: the deletion work item
  * @rcu: frees the session after a grace period
  * @name: "sess <tid>/<sid>", for log messages
@@ -354,7 +358,7 @@ struct l2tp_session {
 	u8 lns_mode;
 	unsigned long reorder_timeout;
 	unsigned int hdr_len;
-	u32 ns;
+	atomic_t ns;
 	u32 nr;
 	u32 nr_max;
 	u32 nr_window_size;
@@ -365,9 +369,10 @@ struct l2tp_session {
 	struct timer_list reorder_timer;
 	struct l2tp_stats stats;
 	struct rhlist_head v3_node;
+	struct list_head close_node;
 	struct work_struct del_work;
 	struct rcu_head rcu;
-	char name[L2TP_NAME_LEN];
+	char name[L2TP_SESSION_NAME_MAX];
 	char ifname[IFNAMSIZ];
 	unsigned long priv[] __aligned(sizeof(unsigned long));
 };
