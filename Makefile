@@ -9,6 +9,8 @@
 ifneq ($(KERNELRELEASE),)
 
 obj-$(CONFIG_L2TP) += l2tp_core.o
+obj-$(CONFIG_L2TP_ETH) += l2tp_eth.o
+obj-$(CONFIG_L2TP_DEBUGFS) += l2tp_debugfs.o
 
 # Out of tree, our own uapi headers must shadow the kernel's copies, so
 # they go first on the include path (NOSTDINC_FLAGS precedes LINUXINCLUDE).
