@@ -1173,8 +1173,10 @@ int l2tp_session_register(struct l2tp_session *session,
 	err = l2tp_session_check_ids(session, extack);
 	if (err)
 		return err;
-	if (session->ops && session->owner && !try_module_get(session->owner))
+	if (session->owner && !try_module_get(session->owner)) {
+		session->owner = NULL;
 		return -ENODEV;
+	}
 
 	idr_preload(GFP_KERNEL);
 	spin_lock_bh(&tunnel->lock);
@@ -1209,8 +1211,9 @@ out_unlock:
 	idr_preload_end();
 
 	if (err) {
-		if (session->ops && session->owner)
-			module_put(session->owner);
+		/* Unregistered sessions do not pin the module (see put). */
+		module_put(session->owner);
+		session->owner = NULL;
 		return err;
 	}
 	trace_register_session(session);
@@ -1601,10 +1604,6 @@ int l2tp_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	if (!session || l2tp_session_dead(session) || !session->ops ||
 	    !session->ops->recv_skb)
 		return 1;
-	if (session->tunnel->version != tunnel->version) {
-		atomic_long_inc(&tunnel->stats.rx_invalid);
-		return 1;
-	}
 
 	__skb_pull(skb, sizeof(struct udphdr));
 	h.length = skb->len;

@@ -306,7 +306,8 @@ struct l2tp_session_ops {
  * @flags: L2TP_DEAD once deletion started
  * @pwtype: pseudowire type (enum l2tp_pwtype)
  * @ops: pseudowire callbacks, see &struct l2tp_session_ops
- * @owner: module providing @ops; pinned while the session is registered
+ * @owner: module providing @ops; l2tp_session_register() pins it and the
+ *	last l2tp_session_put() releases it
  * @cookie: cookie sent in L2TPv3 data headers
  * @cookie_len: 0, 4 or 8
  * @peer_cookie: cookie required in received L2TPv3 data headers
