@@ -9,6 +9,10 @@
 ifneq ($(KERNELRELEASE),)
 
 obj-$(CONFIG_L2TP) += l2tp_core.o
+# The netlink API comes with L2TPv3 (a bool), built like the core.
+ifeq ($(CONFIG_L2TP_V3),y)
+obj-$(CONFIG_L2TP) += l2tp_netlink.o
+endif
 obj-$(CONFIG_L2TP_ETH) += l2tp_eth.o
 obj-$(CONFIG_L2TP_DEBUGFS) += l2tp_debugfs.o
 
