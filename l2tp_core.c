@@ -945,17 +945,14 @@ static void l2tp_tunnel_del_work(struct work_struct *work)
 	LIST_HEAD(batch);
 
 	/*
-	 * New sessions are refused already, so this walk ends. A session
-	 * that someone else is deleting is theirs to close.
+	 * New sessions are refused already, so this walk ends. Winning the
+	 * unpublish hands us the table's reference, which keeps the session
+	 * alive; a session that someone else is deleting is theirs to close.
 	 */
 	rcu_read_lock_bh();
 	while ((session = idr_get_next_ul(&tunnel->sessions, &id))) {
-		if (l2tp_session_hold(session)) {
-			if (l2tp_session_unpublish(session))
-				list_add_tail(&session->close_node, &batch);
-			else
-				l2tp_session_put(session);
-		}
+		if (l2tp_session_unpublish(session))
+			list_add_tail(&session->close_node, &batch);
 		id++;
 	}
 	rcu_read_unlock_bh();
@@ -1053,8 +1050,7 @@ EXPORT_SYMBOL_GPL(l2tp_session_set_header_len);
  * @cfg: session parameters
  *
  * Context: process; may sleep.
- * Return: the session with one reference (the one the table will own
- * after l2tp_session_register()), or an ERR_PTR.
+ * Return: the session with a reference for the caller, or an ERR_PTR.
  */
 struct l2tp_session *l2tp_session_create(int priv_size,
 					 struct l2tp_tunnel *tunnel,
@@ -1152,14 +1148,15 @@ static int l2tp_session_check_ids(const struct l2tp_session *session,
 /**
  * l2tp_session_register - publish a session in its tunnel
  * @session: a session from l2tp_session_create(), completed by the
- *	pseudowire; its reference passes to the tunnel's table on success
+ *	pseudowire; the table takes a reference of its own, the caller
+ *	keeps and eventually drops the one it has
  * @tunnel: the parent tunnel
  * @extack: where to report why a request is refused
  *
  * Context: process (softirqs are disabled internally).
  * Return: 0; -ENODEV if the tunnel is being deleted; -EEXIST for an id
  * already in use; -EINVAL for an id out of range; -ENOMEM. On failure
- * the caller still owns the session and releases it with
+ * the session is not published and the caller releases it with
  * l2tp_session_put().
  */
 int l2tp_session_register(struct l2tp_session *session,
@@ -1204,6 +1201,8 @@ int l2tp_session_register(struct l2tp_session *session,
 			goto out_unlock;
 		}
 	}
+	/* The table's reference, taken before anyone can find it. */
+	refcount_inc(&session->refcount);
 	idr_replace(&tunnel->sessions, session, id);
 	tunnel->session_count++;
 out_unlock:
