@@ -1007,7 +1007,8 @@ void l2tp_session_put(struct l2tp_session *session)
 	trace_free_session(session);
 	if (session->tunnel)
 		l2tp_tunnel_put(session->tunnel);
-	module_put(session->owner);
+	if (test_bit(L2TP_OWNER_PINNED, &session->flags))
+		module_put(session->owner);
 	call_rcu(&session->rcu, l2tp_session_free_rcu);
 }
 EXPORT_SYMBOL_GPL(l2tp_session_put);
@@ -1170,9 +1171,10 @@ int l2tp_session_register(struct l2tp_session *session,
 	err = l2tp_session_check_ids(session, extack);
 	if (err)
 		return err;
-	if (session->owner && !try_module_get(session->owner)) {
-		session->owner = NULL;
-		return -ENODEV;
+	if (session->owner) {
+		if (!try_module_get(session->owner))
+			return -ENODEV;
+		set_bit(L2TP_OWNER_PINNED, &session->flags);
 	}
 
 	idr_preload(GFP_KERNEL);
@@ -1210,9 +1212,8 @@ out_unlock:
 	idr_preload_end();
 
 	if (err) {
-		/* Unregistered sessions do not pin the module (see put). */
-		module_put(session->owner);
-		session->owner = NULL;
+		if (test_and_clear_bit(L2TP_OWNER_PINNED, &session->flags))
+			module_put(session->owner);
 		return err;
 	}
 	trace_register_session(session);

@@ -192,6 +192,7 @@ struct l2tp_tunnel_cfg {
 /* Bits of &struct l2tp_tunnel.flags and &struct l2tp_session.flags. */
 enum {
 	L2TP_DEAD,		/* deletion started; never cleared */
+	L2TP_OWNER_PINNED,	/* session: the owner module is pinned */
 };
 
 /**
