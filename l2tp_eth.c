@@ -214,12 +214,20 @@ static void l2tp_eth_dev_setup(struct net_device *dev)
  * 1458 over IP encapsulation, as the stock module computes).
  */
 static void l2tp_eth_dev_set_mtu(struct net_device *dev,
-				 const struct l2tp_tunnel *tunnel,
+				 struct l2tp_tunnel *tunnel,
 				 const struct l2tp_session *session)
 {
-	unsigned int encap = l2tp_tunnel_overhead(tunnel, session);
-	unsigned int overhead = encap + ETH_HLEN;
-	u32 path_mtu = l2tp_tunnel_dst_mtu(tunnel);
+	unsigned int encap, overhead;
+	u32 path_mtu;
+
+	/* The IP options part of the overhead is read under the socket
+	 * lock, which kernel_sock_ip_overhead() expects.
+	 */
+	lock_sock(tunnel->sock);
+	encap = l2tp_tunnel_overhead(tunnel, session);
+	release_sock(tunnel->sock);
+	overhead = encap + ETH_HLEN;
+	path_mtu = l2tp_tunnel_dst_mtu(tunnel);
 
 	if (path_mtu > overhead && path_mtu - overhead <= dev->max_mtu)
 		dev->mtu = path_mtu - overhead;
@@ -364,29 +372,34 @@ static int l2tp_eth_session_create(struct net *net, struct l2tp_tunnel *tunnel,
 
 	rtnl_lock();
 	err = l2tp_session_register(session, tunnel, extack);
-	if (err)
-		goto err_unlock_free;
+	if (err) {
+		rtnl_unlock();
+		free_netdev(dev);
+		goto err_put_session;
+	}
 
 	err = register_netdevice(dev);
 	if (err) {
-		NL_SET_ERR_MSG(extack, "cannot register the l2tpeth device");
-		rtnl_unlock();
-		/* The device gave its session reference back if it took one. */
-		free_netdev(dev);
+		if (err == -EEXIST)
+			NL_SET_ERR_MSG(extack, "interface name already in use");
+		else if (err == -EINVAL)
+			NL_SET_ERR_MSG(extack, "invalid interface name");
+		/* Gave back the session reference ndo_init may have taken. */
 		l2tp_session_delete(session);
-		goto err_put_session;
+		rtnl_unlock();
+		free_netdev(dev);
+		l2tp_session_put(session);
+		return err;
 	}
 
 	strscpy(session->ifname, dev->name, sizeof(session->ifname));
 	rcu_assign_pointer(spriv->dev, dev);
 	rtnl_unlock();
 
+	/* The table and the device hold their own references. */
 	l2tp_session_put(session);
 	return 0;
 
-err_unlock_free:
-	rtnl_unlock();
-	free_netdev(dev);
 err_put_session:
 	l2tp_session_put(session);
 	return err;
