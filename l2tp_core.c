@@ -2060,6 +2060,8 @@ EXPORT_SYMBOL_GPL(l2tp_xmit_skb);
  * @tunnel: the tunnel
  * @session: the session, or NULL for the largest header of the tunnel
  *
+ * Context: process, with the tunnel socket locked (lock_sock()): the IP
+ * options that are part of the overhead can change under setsockopt().
  * Return: outer IP header (with options) + UDP header if any + the L2TP
  * data header.
  */
