@@ -1618,6 +1618,42 @@ static int l2tp_udp_encap_recv_sk(struct sock *sk, struct sk_buff *skb)
 }
 
 /**
+ * l2tp_ip_recv_data - receive an L2TPv3-over-IP data packet
+ * @net: the namespace the packet arrived in
+ * @skb: the packet, skb->data at the (non-zero) session id; consumed
+ *	unless the return value says otherwise
+ *
+ * The IP encapsulation modules call this for every packet whose session
+ * id is not 0 (0 marks a control message, which they deliver to the
+ * L2TPIP socket bound to the tunnel id), after their IPsec policy check.
+ * Session ids are unique per namespace for IP encapsulation, so the id
+ * alone finds the session.
+ *
+ * Context: softirq, under RCU.
+ * Return: 0 if the packet was consumed (delivered, or dropped and
+ * counted); -ENOENT if no session has that id, with @skb untouched.
+ */
+int l2tp_ip_recv_data(struct net *net, struct sk_buff *skb)
+{
+	struct l2tp_session *session;
+	struct l2tp_rx_hdr h = {
+		.off = L2TP_V3_SESSION_LEN,
+		.length = skb->len,
+	};
+
+	if (!pskb_may_pull(skb, L2TP_V3_SESSION_LEN))
+		return -ENOENT;
+	session = l2tp_v3_session_find(net, NULL,
+				       get_unaligned_be32(skb->data));
+	if (!session || l2tp_session_dead(session) || !session->ops ||
+	    !session->ops->recv_skb)
+		return -ENOENT;
+	l2tp_rx_session(session, skb, &h);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(l2tp_ip_recv_data);
+
+/**
  * DOC: sequencing and the reorder queue
  *
  * Sequenced packets go through session->reorder_q under its lock, ordered

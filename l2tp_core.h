@@ -462,6 +462,7 @@ void l2tp_session_set_header_len(struct l2tp_session *session);
 /* Data path. */
 int l2tp_xmit_skb(struct l2tp_session *session, struct sk_buff *skb);
 int l2tp_udp_encap_recv(struct sock *sk, struct sk_buff *skb);
+int l2tp_ip_recv_data(struct net *net, struct sk_buff *skb);
 unsigned int l2tp_tunnel_overhead(const struct l2tp_tunnel *tunnel,
 				  const struct l2tp_session *session);
 u32 l2tp_tunnel_dst_mtu(const struct l2tp_tunnel *tunnel);
