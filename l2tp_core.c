@@ -1723,42 +1723,64 @@ static bool l2tp_seq_accept(struct l2tp_session *session, struct sk_buff *skb)
 }
 
 /*
- * Move deliverable packets from the head of the queue to @out; called
- * with the queue lock held. Expired packets are dropped on the way.
+ * A held packet outlived its deadline: count and free it. The gap it sat
+ * behind is given up, so the session adopts the next number it sees.
+ */
+static void l2tp_reorder_expire(struct l2tp_session *session,
+				struct sk_buff *skb)
+{
+	trace_session_pkt_expired(session, l2tp_skb_cb(skb)->ns);
+	__skb_unlink(skb, &session->reorder_q);
+	atomic_long_inc(&session->stats.rx_seq_discards);
+	atomic_long_inc(&session->stats.rx_errors);
+	session->reorder_skip = 1;
+	kfree_skb(skb);
+}
+
+/* May the packet at the head go now? Resynchronises @nr if asked to. */
+static bool l2tp_reorder_in_turn(struct l2tp_session *session,
+				 const struct l2tp_skb_cb *cb)
+{
+	if (!cb->has_seq)
+		return true;
+	if (session->reorder_skip) {
+		session->nr = cb->ns;
+		session->reorder_skip = 0;
+		trace_session_seqnum_reset(session);
+	}
+	return session->nr == cb->ns;
+}
+
+/*
+ * Move the packets that are due from the head of the queue to @out, and
+ * arm the timer for whatever stays; called with the queue lock held.
  */
 static void l2tp_reorder_dequeue(struct l2tp_session *session,
 				 struct sk_buff_head *out)
 {
-	struct sk_buff *skb, *tmp;
+	struct sk_buff_head *q = &session->reorder_q;
+	unsigned long now = jiffies;
+	struct sk_buff *skb, *next;
 
-	skb_queue_walk_safe(&session->reorder_q, skb, tmp) {
-		struct l2tp_skb_cb *cb = l2tp_skb_cb(skb);
+	for (skb = skb_peek(q); skb; skb = next) {
+		const struct l2tp_skb_cb *cb = l2tp_skb_cb(skb);
 
-		if (time_after(jiffies, cb->expires)) {
-			atomic_long_inc(&session->stats.rx_seq_discards);
-			atomic_long_inc(&session->stats.rx_errors);
-			trace_session_pkt_expired(session, cb->ns);
-			session->reorder_skip = 1;
-			__skb_unlink(skb, &session->reorder_q);
-			kfree_skb(skb);
+		next = skb_peek_next(skb, q);
+		if (time_after(now, cb->expires)) {
+			l2tp_reorder_expire(session, skb);
 			continue;
 		}
+		if (!l2tp_reorder_in_turn(session, cb))
+			break;
 		if (cb->has_seq) {
-			if (session->reorder_skip) {
-				session->reorder_skip = 0;
-				session->nr = cb->ns;
-				trace_session_seqnum_reset(session);
-			}
-			if (cb->ns != session->nr)
-				break;
-			session->nr = (session->nr + 1) & session->nr_max;
+			session->nr = (cb->ns + 1) & session->nr_max;
 			trace_session_seqnum_update(session);
 		}
-		__skb_unlink(skb, &session->reorder_q);
+		__skb_unlink(skb, q);
 		__skb_queue_tail(out, skb);
 	}
 
-	skb = skb_peek(&session->reorder_q);
+	skb = skb_peek(q);
 	if (skb)
 		mod_timer(&session->reorder_timer, l2tp_skb_cb(skb)->expires);
 }
