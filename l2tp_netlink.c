@@ -374,14 +374,26 @@ cancel:
 	return -EMSGSIZE;
 }
 
+/* A tunnel message, or a session message when @session is set. */
+static int l2tp_nl_fill(struct sk_buff *skb, u32 portid, u32 seq, int flags,
+			u8 cmd, struct l2tp_tunnel *tunnel,
+			struct l2tp_session *session)
+{
+	if (session)
+		return l2tp_nl_session_fill(skb, portid, seq, flags, cmd,
+					    session);
+	return l2tp_nl_tunnel_fill(skb, portid, seq, flags, cmd, tunnel);
+}
+
 /*
  * Notifications go to the "l2tp" group of the object's own namespace
  * only (upstream multicasts to every namespace). Like upstream they carry
  * the requester's port id and sequence number and NLM_F_ACK. A failure
  * to notify never fails the request that caused it.
  */
-static void l2tp_nl_tunnel_notify(struct genl_info *info, u8 cmd,
-				  struct l2tp_tunnel *tunnel)
+static void l2tp_nl_notify(struct genl_info *info, u8 cmd,
+			   struct l2tp_tunnel *tunnel,
+			   struct l2tp_session *session)
 {
 	struct net *net = tunnel->net;
 	struct sk_buff *msg;
@@ -391,31 +403,32 @@ static void l2tp_nl_tunnel_notify(struct genl_info *info, u8 cmd,
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return;
-	if (l2tp_nl_tunnel_fill(msg, info->snd_portid, info->snd_seq,
-				NLM_F_ACK, cmd, tunnel)) {
+	if (l2tp_nl_fill(msg, info->snd_portid, info->snd_seq, NLM_F_ACK, cmd,
+			 tunnel, session)) {
 		nlmsg_free(msg);
 		return;
 	}
 	genlmsg_multicast_netns(&l2tp_nl_family, net, msg, 0, 0, GFP_KERNEL);
 }
 
-static void l2tp_nl_session_notify(struct genl_info *info, u8 cmd,
-				   struct l2tp_session *session)
+/* The reply to a GET request. */
+static int l2tp_nl_reply(struct genl_info *info, int flags, u8 cmd,
+			 struct l2tp_tunnel *tunnel,
+			 struct l2tp_session *session)
 {
-	struct net *net = session->tunnel->net;
 	struct sk_buff *msg;
+	int ret;
 
-	if (!genl_has_listeners(&l2tp_nl_family, net, 0))
-		return;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
-		return;
-	if (l2tp_nl_session_fill(msg, info->snd_portid, info->snd_seq,
-				 NLM_F_ACK, cmd, session)) {
+		return -ENOMEM;
+	ret = l2tp_nl_fill(msg, info->snd_portid, info->snd_seq, flags, cmd,
+			   tunnel, session);
+	if (ret) {
 		nlmsg_free(msg);
-		return;
+		return ret;
 	}
-	genlmsg_multicast_netns(&l2tp_nl_family, net, msg, 0, 0, GFP_KERNEL);
+	return genlmsg_reply(msg, info);
 }
 
 /**
@@ -645,7 +658,7 @@ static int l2tp_nl_tunnel_create_doit(struct sk_buff *skb,
 				 nla_get_u32(attrs[L2TP_ATTR_PEER_CONN_ID]),
 				 &cfg, &tunnel, info->extack);
 	if (!ret) {
-		l2tp_nl_tunnel_notify(info, L2TP_CMD_TUNNEL_CREATE, tunnel);
+		l2tp_nl_notify(info, L2TP_CMD_TUNNEL_CREATE, tunnel, NULL);
 		l2tp_tunnel_put(tunnel);
 	}
 	mutex_unlock(&l2tp_nl_mutex);
@@ -666,7 +679,7 @@ static int l2tp_nl_tunnel_delete_doit(struct sk_buff *skb,
 	mutex_lock(&l2tp_nl_mutex);
 	tunnel = l2tp_nl_tunnel_lookup(info, &ret);
 	if (tunnel) {
-		l2tp_nl_tunnel_notify(info, L2TP_CMD_TUNNEL_DELETE, tunnel);
+		l2tp_nl_notify(info, L2TP_CMD_TUNNEL_DELETE, tunnel, NULL);
 		l2tp_tunnel_delete_sync(tunnel);
 		l2tp_tunnel_put(tunnel);
 		ret = 0;
@@ -731,8 +744,8 @@ static int l2tp_nl_tunnel_modify_doit(struct sk_buff *skb,
 	if (tunnel) {
 		ret = l2tp_nl_tunnel_set_csum(info, tunnel);
 		if (!ret)
-			l2tp_nl_tunnel_notify(info, L2TP_CMD_TUNNEL_MODIFY,
-					      tunnel);
+			l2tp_nl_notify(info, L2TP_CMD_TUNNEL_MODIFY, tunnel,
+				       NULL);
 		l2tp_tunnel_put(tunnel);
 	}
 	mutex_unlock(&l2tp_nl_mutex);
@@ -742,27 +755,15 @@ static int l2tp_nl_tunnel_modify_doit(struct sk_buff *skb,
 static int l2tp_nl_tunnel_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct l2tp_tunnel *tunnel;
-	struct sk_buff *msg;
 	int ret;
 
 	tunnel = l2tp_nl_tunnel_lookup(info, &ret);
 	if (!tunnel)
 		return ret;
-
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg) {
-		l2tp_tunnel_put(tunnel);
-		return -ENOMEM;
-	}
 	/* Upstream sets NLM_F_ACK on this reply (not on SESSION_GET's). */
-	ret = l2tp_nl_tunnel_fill(msg, info->snd_portid, info->snd_seq,
-				  NLM_F_ACK, L2TP_CMD_TUNNEL_GET, tunnel);
+	ret = l2tp_nl_reply(info, NLM_F_ACK, L2TP_CMD_TUNNEL_GET, tunnel, NULL);
 	l2tp_tunnel_put(tunnel);
-	if (ret) {
-		nlmsg_free(msg);
-		return ret;
-	}
-	return genlmsg_reply(msg, info);
+	return ret;
 }
 
 /**
@@ -1046,7 +1047,7 @@ static int l2tp_nl_session_create_doit(struct sk_buff *skb,
 	/* Already deleted again through another path: nothing to tell. */
 	session = l2tp_tunnel_get_session(tunnel, session_id);
 	if (session) {
-		l2tp_nl_session_notify(info, L2TP_CMD_SESSION_CREATE, session);
+		l2tp_nl_notify(info, L2TP_CMD_SESSION_CREATE, tunnel, session);
 		l2tp_session_put(session);
 	}
 
@@ -1065,7 +1066,8 @@ static int l2tp_nl_session_delete_doit(struct sk_buff *skb,
 	mutex_lock(&l2tp_nl_mutex);
 	session = l2tp_nl_session_lookup(info);
 	if (session) {
-		l2tp_nl_session_notify(info, L2TP_CMD_SESSION_DELETE, session);
+		l2tp_nl_notify(info, L2TP_CMD_SESSION_DELETE,
+			       session->tunnel, session);
 		l2tp_session_delete_sync(session);
 		l2tp_session_put(session);
 	}
@@ -1095,7 +1097,8 @@ static int l2tp_nl_session_modify_doit(struct sk_buff *skb,
 		if (timeout)
 			WRITE_ONCE(session->reorder_timeout,
 				   nla_get_msecs(timeout));
-		l2tp_nl_session_notify(info, L2TP_CMD_SESSION_MODIFY, session);
+		l2tp_nl_notify(info, L2TP_CMD_SESSION_MODIFY,
+			       session->tunnel, session);
 		l2tp_session_put(session);
 	}
 	mutex_unlock(&l2tp_nl_mutex);
@@ -1106,26 +1109,15 @@ static int l2tp_nl_session_get_doit(struct sk_buff *skb,
 				    struct genl_info *info)
 {
 	struct l2tp_session *session;
-	struct sk_buff *msg;
 	int ret;
 
 	session = l2tp_nl_session_lookup(info);
 	if (!session)
 		return -ENODEV;
-
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg) {
-		l2tp_session_put(session);
-		return -ENOMEM;
-	}
-	ret = l2tp_nl_session_fill(msg, info->snd_portid, info->snd_seq, 0,
-				   L2TP_CMD_SESSION_GET, session);
+	ret = l2tp_nl_reply(info, 0, L2TP_CMD_SESSION_GET, session->tunnel,
+			    session);
 	l2tp_session_put(session);
-	if (ret) {
-		nlmsg_free(msg);
-		return ret;
-	}
-	return genlmsg_reply(msg, info);
+	return ret;
 }
 
 /*
