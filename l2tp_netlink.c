@@ -63,10 +63,11 @@ static const struct genl_multicast_group l2tp_nl_mcgrps[] = {
 };
 
 /*
- * Per-op policies. Types and maximum lengths are upstream's, so every
- * request upstream accepts passes validation and every one it rejects
- * at validation fails here with the same errno. Handlers never read an
- * attribute above their op's maxattr, the last entry of its policy.
+ * Per-op policies. Types and maximum lengths are upstream's, so an
+ * attribute an op reads passes validation, or fails it with the same
+ * errno, exactly as upstream; attributes an op does not read are no
+ * longer validated at all. Handlers never read an attribute above their
+ * op's maxattr, the last entry of its policy.
  */
 static const struct nla_policy l2tp_nl_tunnel_create_policy[] = {
 	[L2TP_ATTR_ENCAP_TYPE]		= { .type = NLA_U16 },
