@@ -266,69 +266,44 @@ static int l2tp_nl_put_addr(struct sk_buff *skb, struct l2tp_tunnel *tunnel)
 }
 
 /**
- * l2tp_nl_tunnel_fill() - append one tunnel message
- * @skb: message buffer
- * @portid: netlink port id of the header
- * @seq: sequence number of the header
- * @flags: netlink header flags
- * @cmd: genetlink command of the message
+ * l2tp_nl_tunnel_fill() - the attributes of a tunnel message
+ * @skb: message buffer, its genetlink header already in place
  * @tunnel: the tunnel, referenced by the caller
  *
- * Used by GET replies, dumps and notifications, so all three carry the
+ * Shared by GET replies, dumps and notifications, so all three carry the
  * same attributes, in upstream's order.
  *
  * Context: Process context.
- * Return: 0, or -EMSGSIZE with @skb unchanged.
+ * Return: 0 or -EMSGSIZE; the caller cancels the message on error.
  */
-static int l2tp_nl_tunnel_fill(struct sk_buff *skb, u32 portid, u32 seq,
-			       int flags, u8 cmd, struct l2tp_tunnel *tunnel)
+static int l2tp_nl_tunnel_fill(struct sk_buff *skb, struct l2tp_tunnel *tunnel)
 {
-	void *hdr;
-
-	hdr = genlmsg_put(skb, portid, seq, &l2tp_nl_family, flags, cmd);
-	if (!hdr)
-		return -EMSGSIZE;
-
 	if (nla_put_u8(skb, L2TP_ATTR_PROTO_VERSION, tunnel->version) ||
 	    nla_put_u32(skb, L2TP_ATTR_CONN_ID, tunnel->tunnel_id) ||
 	    nla_put_u32(skb, L2TP_ATTR_PEER_CONN_ID, tunnel->peer_tunnel_id) ||
 	    nla_put_u32(skb, L2TP_ATTR_DEBUG, 0) ||
-	    nla_put_u16(skb, L2TP_ATTR_ENCAP_TYPE, tunnel->encap) ||
-	    l2tp_nl_put_stats(skb, &tunnel->stats) ||
-	    l2tp_nl_put_addr(skb, tunnel)) {
-		genlmsg_cancel(skb, hdr);
+	    nla_put_u16(skb, L2TP_ATTR_ENCAP_TYPE, tunnel->encap))
 		return -EMSGSIZE;
-	}
-
-	genlmsg_end(skb, hdr);
-	return 0;
+	return l2tp_nl_put_stats(skb, &tunnel->stats) ?:
+	       l2tp_nl_put_addr(skb, tunnel);
 }
 
 /**
- * l2tp_nl_session_fill() - append one session message
- * @skb: message buffer
- * @portid: netlink port id of the header
- * @seq: sequence number of the header
- * @flags: netlink header flags
- * @cmd: genetlink command of the message
+ * l2tp_nl_session_fill() - the attributes of a session message
+ * @skb: message buffer, its genetlink header already in place
  * @session: the session, referenced by the caller
  *
  * Optional attributes (IFNAME, cookies, USING_IPSEC, RECV_TIMEOUT) are
  * left out when empty or zero, as upstream does.
  *
  * Context: Process context.
- * Return: 0, or -EMSGSIZE with @skb unchanged.
+ * Return: 0 or -EMSGSIZE; the caller cancels the message on error.
  */
-static int l2tp_nl_session_fill(struct sk_buff *skb, u32 portid, u32 seq,
-				int flags, u8 cmd, struct l2tp_session *session)
+static int l2tp_nl_session_fill(struct sk_buff *skb,
+				struct l2tp_session *session)
 {
+	unsigned long timeout = READ_ONCE(session->reorder_timeout);
 	struct l2tp_tunnel *tunnel = session->tunnel;
-	unsigned long timeout;
-	void *hdr;
-
-	hdr = genlmsg_put(skb, portid, seq, &l2tp_nl_family, flags, cmd);
-	if (!hdr)
-		return -EMSGSIZE;
 
 	if (nla_put_u32(skb, L2TP_ATTR_CONN_ID, tunnel->tunnel_id) ||
 	    nla_put_u32(skb, L2TP_ATTR_SESSION_ID, session->session_id) ||
@@ -337,53 +312,64 @@ static int l2tp_nl_session_fill(struct sk_buff *skb, u32 portid, u32 seq,
 			session->peer_session_id) ||
 	    nla_put_u32(skb, L2TP_ATTR_DEBUG, 0) ||
 	    nla_put_u16(skb, L2TP_ATTR_PW_TYPE, session->pwtype))
-		goto cancel;
+		return -EMSGSIZE;
 
 	if (session->ifname[0] &&
 	    nla_put_string(skb, L2TP_ATTR_IFNAME, session->ifname))
-		goto cancel;
+		return -EMSGSIZE;
 	if (session->cookie_len &&
 	    nla_put(skb, L2TP_ATTR_COOKIE, session->cookie_len, session->cookie))
-		goto cancel;
+		return -EMSGSIZE;
 	if (session->peer_cookie_len &&
 	    nla_put(skb, L2TP_ATTR_PEER_COOKIE, session->peer_cookie_len,
 		    session->peer_cookie))
-		goto cancel;
+		return -EMSGSIZE;
 
 	if (nla_put_u8(skb, L2TP_ATTR_RECV_SEQ, READ_ONCE(session->recv_seq)) ||
 	    nla_put_u8(skb, L2TP_ATTR_SEND_SEQ, READ_ONCE(session->send_seq)) ||
 	    nla_put_u8(skb, L2TP_ATTR_LNS_MODE, READ_ONCE(session->lns_mode)))
-		goto cancel;
-
+		return -EMSGSIZE;
 	if (l2tp_tunnel_uses_xfrm(tunnel) &&
 	    nla_put_u8(skb, L2TP_ATTR_USING_IPSEC, 1))
-		goto cancel;
-
-	timeout = READ_ONCE(session->reorder_timeout);
+		return -EMSGSIZE;
 	if (timeout &&
 	    nla_put_msecs(skb, L2TP_ATTR_RECV_TIMEOUT, timeout, L2TP_ATTR_PAD))
-		goto cancel;
+		return -EMSGSIZE;
 
-	if (l2tp_nl_put_stats(skb, &session->stats))
-		goto cancel;
-
-	genlmsg_end(skb, hdr);
-	return 0;
-
-cancel:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
+	return l2tp_nl_put_stats(skb, &session->stats);
 }
 
-/* A tunnel message, or a session message when @session is set. */
+/**
+ * l2tp_nl_fill() - append one tunnel or session message
+ * @skb: message buffer
+ * @portid: netlink port id of the header
+ * @seq: sequence number of the header
+ * @flags: netlink header flags
+ * @cmd: genetlink command of the message
+ * @tunnel: the tunnel the message is about, or the session's tunnel
+ * @session: the session the message is about, or NULL for a tunnel
+ *
+ * Context: Process context.
+ * Return: 0, or -EMSGSIZE with @skb unchanged.
+ */
 static int l2tp_nl_fill(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 			u8 cmd, struct l2tp_tunnel *tunnel,
 			struct l2tp_session *session)
 {
-	if (session)
-		return l2tp_nl_session_fill(skb, portid, seq, flags, cmd,
-					    session);
-	return l2tp_nl_tunnel_fill(skb, portid, seq, flags, cmd, tunnel);
+	void *hdr;
+	int err;
+
+	hdr = genlmsg_put(skb, portid, seq, &l2tp_nl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	err = session ? l2tp_nl_session_fill(skb, session) :
+			l2tp_nl_tunnel_fill(skb, tunnel);
+	if (err) {
+		genlmsg_cancel(skb, hdr);
+		return err;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
 }
 
 /*
@@ -820,9 +806,9 @@ static int l2tp_nl_tunnel_get_dumpit(struct sk_buff *skb,
 		tunnel = l2tp_tunnel_get_next(net, &ctx->tunnel_id);
 		if (!tunnel)
 			break;
-		err = l2tp_nl_tunnel_fill(skb, NETLINK_CB(cb->skb).portid,
-					  cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					  L2TP_CMD_TUNNEL_GET, tunnel);
+		err = l2tp_nl_fill(skb, NETLINK_CB(cb->skb).portid,
+				   cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				   L2TP_CMD_TUNNEL_GET, tunnel, NULL);
 		l2tp_tunnel_put(tunnel);
 		if (err)
 			break;
@@ -855,11 +841,10 @@ static int l2tp_nl_dump_tunnel_sessions(struct sk_buff *skb,
 		if (!session)
 			return 0;
 		if (!l2tp_nl_session_hidden(session))
-			err = l2tp_nl_session_fill(skb, NETLINK_CB(cb->skb).portid,
-						   cb->nlh->nlmsg_seq,
-						   NLM_F_MULTI,
-						   L2TP_CMD_SESSION_GET,
-						   session);
+			err = l2tp_nl_fill(skb, NETLINK_CB(cb->skb).portid,
+					   cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					   L2TP_CMD_SESSION_GET, tunnel,
+					   session);
 		l2tp_session_put(session);
 		if (err || ctx->session_id == U32_MAX)
 			return err;
@@ -1203,13 +1188,13 @@ static const struct genl_ops l2tp_nl_ops[] = {
 };
 
 static struct genl_family l2tp_nl_family __ro_after_init = {
+	.module		= THIS_MODULE,
 	.name		= L2TP_GENL_NAME,
 	.version	= L2TP_GENL_VERSION,
-	.hdrsize	= 0,
 	.maxattr	= L2TP_ATTR_MAX,
+	.hdrsize	= 0,
 	.netnsok	= true,
 	.parallel_ops	= true,
-	.module		= THIS_MODULE,
 	.ops		= l2tp_nl_ops,
 	.n_ops		= ARRAY_SIZE(l2tp_nl_ops),
 	.resv_start_op	= L2TP_CMD_SESSION_GET + 1,
