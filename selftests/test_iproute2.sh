@@ -21,6 +21,10 @@
 # Beyond upstream, only in our mode: a deleted tunnel or session is gone
 # (netdev and socket included) when `ip l2tp del` returns.
 
+# The helpers below run through ktap_check and eval, which shellcheck
+# cannot follow.
+# shellcheck disable=SC2317
+
 . "$(dirname "$0")/lib.sh"
 
 require_cmd ip
