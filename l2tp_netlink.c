@@ -418,6 +418,22 @@ static int l2tp_nl_reply(struct genl_info *info, int flags, u8 cmd,
 	return genlmsg_reply(msg, info);
 }
 
+/*
+ * GENL_REQ_ATTR_CHECK() reports a missing attribute by number only,
+ * which iproute2 6.1 does not print: add a message naming it.
+ */
+#define L2TP_NL_MISSING(info, attr) \
+	l2tp_nl_missing(info, L2TP_ATTR_##attr, #attr)
+
+static bool l2tp_nl_missing(struct genl_info *info, int type,
+			    const char *name)
+{
+	if (!GENL_REQ_ATTR_CHECK(info, type))
+		return false;
+	NL_SET_ERR_MSG_FMT(info->extack, "missing attribute %s", name);
+	return true;
+}
+
 /**
  * l2tp_nl_tunnel_lookup() - find the tunnel a request names by CONN_ID
  * @info: the request
@@ -433,7 +449,7 @@ static struct l2tp_tunnel *l2tp_nl_tunnel_lookup(struct genl_info *info,
 	struct nlattr *attr = info->attrs[L2TP_ATTR_CONN_ID];
 	struct l2tp_tunnel *tunnel;
 
-	if (GENL_REQ_ATTR_CHECK(info, L2TP_ATTR_CONN_ID)) {
+	if (L2TP_NL_MISSING(info, CONN_ID)) {
 		*errp = -EINVAL;
 		return NULL;
 	}
@@ -600,10 +616,10 @@ static int l2tp_nl_tunnel_create_doit(struct sk_buff *skb,
 	int version, fd = -1;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, L2TP_ATTR_CONN_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, L2TP_ATTR_PEER_CONN_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, L2TP_ATTR_PROTO_VERSION) ||
-	    GENL_REQ_ATTR_CHECK(info, L2TP_ATTR_ENCAP_TYPE))
+	if (L2TP_NL_MISSING(info, CONN_ID) ||
+	    L2TP_NL_MISSING(info, PEER_CONN_ID) ||
+	    L2TP_NL_MISSING(info, PROTO_VERSION) ||
+	    L2TP_NL_MISSING(info, ENCAP_TYPE))
 		return -EINVAL;
 
 	cfg.encap = nla_get_u16(attrs[L2TP_ATTR_ENCAP_TYPE]);
@@ -937,9 +953,9 @@ static int l2tp_nl_session_parse(struct genl_info *info,
 	struct nlattr **attrs = info->attrs;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, L2TP_ATTR_SESSION_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, L2TP_ATTR_PEER_SESSION_ID) ||
-	    GENL_REQ_ATTR_CHECK(info, L2TP_ATTR_PW_TYPE))
+	if (L2TP_NL_MISSING(info, SESSION_ID) ||
+	    L2TP_NL_MISSING(info, PEER_SESSION_ID) ||
+	    L2TP_NL_MISSING(info, PW_TYPE))
 		return -EINVAL;
 
 	ret = l2tp_nl_check_id(info, L2TP_ATTR_SESSION_ID, tunnel->version);
