@@ -466,7 +466,9 @@ void l2tp_tunnel_put(struct l2tp_tunnel *tunnel)
 {
 	if (!refcount_dec_and_test(&tunnel->refcount))
 		return;
-	trace_free_tunnel(tunnel);
+	/* Tools pair free_* with register_*: stay quiet for failed creates. */
+	if (test_bit(L2TP_REGISTERED, &tunnel->flags))
+		trace_free_tunnel(tunnel);
 	if (tunnel->sock)
 		sock_put(tunnel->sock);
 	call_rcu(&tunnel->rcu, l2tp_tunnel_free_rcu);
@@ -823,6 +825,7 @@ int l2tp_tunnel_create(struct net *net, int fd, int version, u32 tunnel_id,
 	spin_lock_bh(&pn->lock);
 	idr_replace(&pn->tunnels, tunnel, tunnel_id);
 	spin_unlock_bh(&pn->lock);
+	set_bit(L2TP_REGISTERED, &tunnel->flags);
 	trace_register_tunnel(tunnel);
 	*tunnelp = tunnel;
 	return 0;
@@ -1004,7 +1007,8 @@ void l2tp_session_put(struct l2tp_session *session)
 {
 	if (!refcount_dec_and_test(&session->refcount))
 		return;
-	trace_free_session(session);
+	if (test_bit(L2TP_REGISTERED, &session->flags))
+		trace_free_session(session);
 	if (session->tunnel)
 		l2tp_tunnel_put(session->tunnel);
 	if (test_bit(L2TP_OWNER_PINNED, &session->flags))
@@ -1216,6 +1220,7 @@ out_unlock:
 			module_put(session->owner);
 		return err;
 	}
+	set_bit(L2TP_REGISTERED, &session->flags);
 	trace_register_session(session);
 	return 0;
 }

@@ -193,6 +193,7 @@ struct l2tp_tunnel_cfg {
 enum {
 	L2TP_DEAD,		/* deletion started; never cleared */
 	L2TP_OWNER_PINNED,	/* session: the owner module is pinned */
+	L2TP_REGISTERED,	/* published once; free_* traces only these */
 };
 
 /**
