@@ -57,6 +57,83 @@ clean:
 deps:
 	bash selftests/deps.sh
 
+# ---- Static checks and the test VM (selftests/vm.sh, run_tests.sh) ----
+
+# Where the test VM leaves its results: status, summary, dmesg, console.
+VM_OUT ?= $(CURDIR)/.build/vm-out
+# The module tree and index that mode "ours" installs in the guest.
+VM_INDEX := $(CURDIR)/.build/depmod
+STATIC_DIR := $(CURDIR)/.build/static
+CHECKPATCH_DIR := $(CURDIR)/.build/checkpatch
+CHECKPATCH := $(CHECKPATCH_DIR)/scripts/checkpatch.pl
+LINUX_SOURCE ?= /usr/src/linux-source-6.12.tar.xz
+STYLE_FILES = $(filter-out %.mod.c,$(wildcard *.c *.h)) $(shell find include -name '*.h')
+
+# Everything: the build, the static checks, then every selftest in one
+# VM boot.  A failed static check does not stop the VM tests, so one run
+# shows all; the tests' summary is the last line, the exit status covers
+# both.
+check:
+	@bash selftests/deps.sh
+	$(MAKE) modules
+	$(MAKE) -C selftests
+	$(MAKE) -C selftests/harness
+	@s=ok; $(MAKE) --no-print-directory static-check || s=failed; \
+	$(MAKE) --no-print-directory vm-check STATIC_CHECK=$$s
+
+# The selftests in the VM: modes $(A), tests whose name contains $(T).
+vm-check:
+	@case " $(A) " in *" ours "*) bash selftests/run_tests.sh --index $(VM_INDEX) ;; esac
+	@rm -f $(VM_OUT)/summary; \
+	T='$(T)' L2TP_INDEX=$(VM_INDEX) VM_ENV=L2TP_INDEX \
+		bash selftests/vm.sh --out $(VM_OUT) -- selftests/run_tests.sh $(A); \
+	rc=$$?; \
+	if [ "$(STATIC_CHECK)" = failed ]; then echo "static-check failed: see above"; rc=1; fi; \
+	if [ -s $(VM_OUT)/summary ]; then tail -n 1 $(VM_OUT)/summary; else \
+		echo "no result from the VM (status $$rc): see $(VM_OUT)/console.log"; \
+		echo "0 passed, 1 failed, 0 skipped"; rc=1; fi; \
+	exit $$rc
+
+demo:
+	@bash selftests/deps.sh
+	$(MAKE) modules
+	@bash selftests/run_tests.sh --index $(VM_INDEX)
+	L2TP_INDEX=$(VM_INDEX) VM_ENV=L2TP_INDEX bash selftests/vm.sh --out $(VM_OUT) -- \
+		selftests/run_tests.sh --run ours selftests/demo.sh
+
+# W=1, sparse, checkpatch --strict and the ABI check; all run, any fails.
+static-check:
+	@rc=0; \
+	$(MAKE) --no-print-directory sparse || rc=1; \
+	$(MAKE) --no-print-directory style || rc=1; \
+	$(MAKE) --no-print-directory abi-check || rc=1; \
+	exit $$rc
+
+# A fresh W=1 C=1 build of a copy of the sources, so every file is
+# compiled and checked again without touching the tree's own build.
+# Any compiler, sparse or modpost warning about our files fails it.
+sparse:
+	@rm -rf $(STATIC_DIR) && mkdir -p $(STATIC_DIR)
+	@git ls-files -co --exclude-standard -- '*.[ch]' Makefile Kbuild Kconfig include \
+		| grep -v -e '^selftests/' -e '^Documentation/' | xargs cp --parents -t $(STATIC_DIR)
+	@$(MAKE) -C $(KDIR) M=$(STATIC_DIR) W=1 C=1 modules >$(STATIC_DIR)/build.log 2>&1; \
+	rc=$$?; cat $(STATIC_DIR)/build.log; \
+	if grep -E '^($(STATIC_DIR)/[^:]*:[0-9:]* (warning|error)|WARNING: modpost)' \
+		$(STATIC_DIR)/build.log >$(STATIC_DIR)/warnings; then \
+		echo "sparse/W=1: warnings in our files:"; cat $(STATIC_DIR)/warnings; rc=1; fi; \
+	exit $$rc
+
+# checkpatch --strict, taken from the kernel source package at check time.
+style: $(CHECKPATCH)
+	$(CHECKPATCH) --strict --no-tree --quiet --show-types -f $(STYLE_FILES)
+
+$(CHECKPATCH):
+	rm -rf $(CHECKPATCH_DIR).tmp && mkdir -p $(CHECKPATCH_DIR).tmp
+	tar -xJf $(LINUX_SOURCE) -C $(CHECKPATCH_DIR).tmp --strip-components=1 \
+		linux-source-6.12/scripts/checkpatch.pl linux-source-6.12/scripts/spelling.txt \
+		linux-source-6.12/scripts/const_structs.checkpatch
+	rm -rf $(CHECKPATCH_DIR) && mv $(CHECKPATCH_DIR).tmp $(CHECKPATCH_DIR)
+
 # Our include/uapi against the system's /usr/include/linux copies:
 # names, values, sizes and offsets must all match (host compiler).
 abi-check:
@@ -68,6 +145,8 @@ help:
 	@echo "make demo       boot the test VM and run the demo"
 	@echo "make abi-check  compare include/uapi with the system uapi headers"
 	@echo "make check      static checks + every selftest in the VM (A=ours|stock, T=name)"
+	@echo "make static-check  W=1, sparse, checkpatch --strict, abi-check"
+	@echo "make vm-check   only the selftests in the VM (A=, T=)"
 	@echo "make bench      benchmark ours against the stock modules"
 
 endif
