@@ -159,6 +159,7 @@ struct reply {
 	int err;		/* 0, or the positive errno of NLMSG_ERROR */
 	bool has_msg;		/* an extack NLMSGERR_ATTR_MSG came with it */
 	char msg[128];
+	int miss_type;		/* extack NLMSGERR_ATTR_MISS_TYPE, or -1 */
 	int nmsgs;		/* data messages before the ack */
 	uint16_t flags;		/* nlmsg_flags of the first data message */
 	uint32_t seq, pid;	/* of the first data message */
@@ -249,6 +250,9 @@ static int extack_cb(const struct nlattr *a, void *data)
 		snprintf(r->msg, sizeof(r->msg), "%s", mnl_attr_get_str(a));
 		r->has_msg = true;
 	}
+	if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MISS_TYPE &&
+	    mnl_attr_get_payload_len(a) == 4)
+		r->miss_type = mnl_attr_get_u32(a);
 	return MNL_CB_OK;
 }
 
@@ -258,6 +262,7 @@ static void parse_error(const struct nlmsghdr *m, struct reply *r)
 	unsigned int off = sizeof(*e);
 
 	r->err = -e->error;
+	r->miss_type = -1;
 	if (!(m->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
 	/* The TLVs follow the echoed request, or only its header. */
@@ -552,7 +557,8 @@ static void note_rejection(const struct reply *r, const char *desc)
 		return;
 	if (n_no_extack < 64)
 		snprintf(no_extack[n_no_extack], sizeof(no_extack[0]),
-			 "%.64s (%.24s)", desc, errname(r->err));
+			 "%.56s (%.20s%s)", desc, errname(r->err),
+			 r->miss_type >= 0 ? ", has MISS_TYPE" : "");
 	n_no_extack++;
 }
 
