@@ -99,7 +99,7 @@ static bool l2tp_eth_is_ours(const struct net_device *dev)
 	return dev->netdev_ops == &l2tp_eth_netdev_ops;
 }
 
-static int l2tp_eth_dev_init(struct net_device *dev)
+static int l2tp_eth_ndo_init(struct net_device *dev)
 {
 	struct l2tp_eth_priv *priv = netdev_priv(dev);
 	int err;
@@ -124,7 +124,7 @@ static int l2tp_eth_dev_init(struct net_device *dev)
 	return 0;
 }
 
-static void l2tp_eth_dev_uninit(struct net_device *dev)
+static void l2tp_eth_ndo_uninit(struct net_device *dev)
 {
 	struct l2tp_eth_priv *priv = netdev_priv(dev);
 	struct l2tp_eth_sess *spriv = l2tp_session_priv(priv->session);
@@ -150,7 +150,7 @@ static void l2tp_eth_dev_destructor(struct net_device *dev)
 }
 
 /* Owns @skb: l2tp_xmit_skb() consumes it whatever the outcome. */
-static netdev_tx_t l2tp_eth_dev_xmit(struct sk_buff *skb,
+static netdev_tx_t l2tp_eth_ndo_xmit(struct sk_buff *skb,
 				     struct net_device *dev)
 {
 	struct l2tp_eth_priv *priv = netdev_priv(dev);
@@ -168,9 +168,9 @@ static netdev_tx_t l2tp_eth_dev_xmit(struct sk_buff *skb,
 }
 
 static const struct net_device_ops l2tp_eth_netdev_ops = {
-	.ndo_init		= l2tp_eth_dev_init,
-	.ndo_uninit		= l2tp_eth_dev_uninit,
-	.ndo_start_xmit		= l2tp_eth_dev_xmit,
+	.ndo_init		= l2tp_eth_ndo_init,
+	.ndo_uninit		= l2tp_eth_ndo_uninit,
+	.ndo_start_xmit		= l2tp_eth_ndo_xmit,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
 };
