@@ -271,7 +271,9 @@ static void l2tp_eth_recv(struct l2tp_session *session, struct sk_buff *skb,
 	skb_scrub_packet(skb, !net_eq(dev_net(dev), session->tunnel->net));
 	skb_clear_hash(skb);
 	skb->priority = 0;
-	/* The L2TP checksum covered the outer packet, not this frame. */
+	/* Whatever was verified of the outer packet says nothing about
+	 * the frame's own checksums: the stack checks those.
+	 */
 	skb->ip_summed = CHECKSUM_NONE;
 	skb->protocol = eth_type_trans(skb, dev);
 
