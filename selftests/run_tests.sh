@@ -257,7 +257,6 @@ runner_pids() {
 	done
 	echo 1
 }
-KEEP_PIDS=" $(runner_pids | tr '\n' ' ')"
 
 # Kill every process a test left behind (daemons that detached too), and
 # remove its network namespaces.  Only the runner and its parents stay.
@@ -352,6 +351,7 @@ if [ "${1:-}" = --run ]; then
 	exit
 fi
 
+KEEP_PIDS=" $(runner_pids | tr '\n' ' ')"
 MODES=${*:-${A:-ours stock}}
 FILTER=${T:-}
 RESULTS=()
