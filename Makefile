@@ -69,30 +69,35 @@ CHECKPATCH := $(CHECKPATCH_DIR)/scripts/checkpatch.pl
 LINUX_SOURCE ?= /usr/src/linux-source-6.12.tar.xz
 STYLE_FILES = $(filter-out %.mod.c,$(wildcard *.c *.h)) $(shell find include -name '*.h')
 
+# The selftests in the VM: modes $(A), tests whose name contains $(T).
+# The tests' summary is the last line; a failed static check ($$static,
+# set by check) makes the exit status non-zero too.
+define vm_check
+case " $(A) " in *" ours "*) bash selftests/run_tests.sh --index $(VM_INDEX) ;; esac; \
+rm -f $(VM_OUT)/summary; \
+T='$(T)' L2TP_INDEX=$(VM_INDEX) VM_ENV=L2TP_INDEX \
+	bash selftests/vm.sh --out $(VM_OUT) -- selftests/run_tests.sh $(A); \
+rc=$$?; \
+if [ "$$static" = failed ]; then echo "static-check failed: see above"; rc=1; fi; \
+if [ -s $(VM_OUT)/summary ]; then tail -n 1 $(VM_OUT)/summary; else \
+	echo "no result from the VM (status $$rc): see $(VM_OUT)/console.log"; \
+	echo "0 passed, 1 failed, 0 skipped"; rc=1; fi; \
+exit $$rc
+endef
+
 # Everything: the build, the static checks, then every selftest in one
 # VM boot.  A failed static check does not stop the VM tests, so one run
-# shows all; the tests' summary is the last line, the exit status covers
-# both.
+# shows all.
 check:
 	@bash selftests/deps.sh
 	$(MAKE) modules
 	$(MAKE) -C selftests
 	$(MAKE) -C selftests/harness
-	@s=ok; $(MAKE) --no-print-directory static-check || s=failed; \
-	$(MAKE) --no-print-directory vm-check STATIC_CHECK=$$s
+	@static=ok; $(MAKE) --no-print-directory static-check || static=failed; \
+	$(vm_check)
 
-# The selftests in the VM: modes $(A), tests whose name contains $(T).
 vm-check:
-	@case " $(A) " in *" ours "*) bash selftests/run_tests.sh --index $(VM_INDEX) ;; esac
-	@rm -f $(VM_OUT)/summary; \
-	T='$(T)' L2TP_INDEX=$(VM_INDEX) VM_ENV=L2TP_INDEX \
-		bash selftests/vm.sh --out $(VM_OUT) -- selftests/run_tests.sh $(A); \
-	rc=$$?; \
-	if [ "$(STATIC_CHECK)" = failed ]; then echo "static-check failed: see above"; rc=1; fi; \
-	if [ -s $(VM_OUT)/summary ]; then tail -n 1 $(VM_OUT)/summary; else \
-		echo "no result from the VM (status $$rc): see $(VM_OUT)/console.log"; \
-		echo "0 passed, 1 failed, 0 skipped"; rc=1; fi; \
-	exit $$rc
+	@static=; $(vm_check)
 
 demo:
 	@bash selftests/deps.sh
