@@ -239,9 +239,12 @@ vm_emulator_crash() {
 # sched_wakeup tracepoints on and off 15 times, with a ping each time (the
 # netstamp key), while two busy loops keep both vCPUs in __schedule:
 #
-#	-accel tcg,thread=multi  -smp 2    4 of 8 boots crashed
-#	-accel tcg,thread=single -smp 2    0 of 8 (and 0 in every run since)
+#	-accel tcg,thread=multi  -smp 2    5 of 14 boots crashed
+#	-accel tcg,thread=single -smp 2    0 of 16 (and none in any run since)
 #	-smp 1                             0 of 6
+#
+# (in __schedule and ttwu_do_activate; the retry below caught each one
+# it was given and the second boot passed)
 #
 # A single TCG thread runs both vCPUs in turn, so both see a patch at
 # once.  That keeps two CPUs (for the concurrency the tests want) at no
