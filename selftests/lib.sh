@@ -10,7 +10,8 @@
 #    skips what upstream does not have ("beyond upstream: ...").
 #  - Network namespaces: ns_create makes them, n1/ip1 (and so on) run a
 #    command in one and echo it first as "[+] NS1: ip ...", so a failed
-#    run's log can be replayed by hand.  Everything is torn down on exit.
+#    run's log can be replayed by hand.  Everything is torn down on exit;
+#    a test adds its own cleanup with on_exit (lib.sh owns the EXIT trap).
 #  - wait_for: poll a condition with a timeout.
 #
 # A test sources it first thing:  . "$(dirname "$0")/lib.sh"
