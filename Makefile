@@ -15,6 +15,13 @@ obj-$(CONFIG_L2TP) += l2tp_netlink.o
 endif
 obj-$(CONFIG_L2TP_ETH) += l2tp_eth.o
 obj-$(CONFIG_L2TP_DEBUGFS) += l2tp_debugfs.o
+# L2TP_IP hangs off the bool L2TP_V3, so it can say y while the core it
+# needs is m: a y means "built as the core is".
+l2tp_ip_obj := $(if $(filter y,$(CONFIG_L2TP_IP)),$(CONFIG_L2TP),$(CONFIG_L2TP_IP))
+obj-$(l2tp_ip_obj) += l2tp_ip.o
+ifneq ($(CONFIG_IPV6),)
+obj-$(l2tp_ip_obj) += l2tp_ip6.o
+endif
 
 # Out of tree, our own uapi headers must shadow the kernel's copies, so
 # they go first on the include path (NOSTDINC_FLAGS precedes LINUXINCLUDE).
