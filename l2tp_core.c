@@ -11,6 +11,7 @@
 
 #include <linux/file.h>
 #include <linux/if_arp.h>
+#include <linux/jhash.h>
 #include <linux/inetdevice.h>
 #include <linux/module.h>
 #include <linux/net.h>
@@ -1942,6 +1943,34 @@ static int l2tp_xmit_prepare(struct l2tp_session *session, struct sk_buff *skb,
 	return 0;
 }
 
+/*
+ * The socket of a managed tunnel belongs to userspace, which may connect
+ * it elsewhere, bind it to a device or mark it at any time. The route
+ * cache is only valid for the addressing it was filled with, so a change
+ * of that addressing resets it (lazily: dst_cache_reset() only stamps
+ * the time, which is safe with concurrent users).
+ */
+static void l2tp_dst_cache_check(struct l2tp_tunnel *tunnel, struct sock *sk)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	u32 key;
+
+	key = jhash_3words((__force u32)inet->inet_daddr,
+			   (__force u32)inet->inet_saddr,
+			   ((__force u32)inet->inet_dport << 16) |
+			   (__force u32)inet->inet_sport,
+			   READ_ONCE(sk->sk_bound_dev_if) ^ READ_ONCE(sk->sk_mark));
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6)
+		key = jhash2((const u32 *)&sk->sk_v6_daddr, 4,
+			     jhash2((const u32 *)&inet6_sk(sk)->saddr, 4, key));
+#endif
+	if (likely(key == READ_ONCE(tunnel->dst_key)))
+		return;
+	dst_cache_reset(&tunnel->dst_cache);
+	WRITE_ONCE(tunnel->dst_key, key);
+}
+
 static struct rtable *l2tp_route4(struct l2tp_tunnel *tunnel, struct sock *sk,
 				  __be32 *saddr)
 {
@@ -1949,6 +1978,7 @@ static struct rtable *l2tp_route4(struct l2tp_tunnel *tunnel, struct sock *sk,
 	struct rtable *rt;
 	struct flowi4 fl4;
 
+	l2tp_dst_cache_check(tunnel, sk);
 	rt = dst_cache_get_ip4(&tunnel->dst_cache, saddr);
 	if (rt)
 		return rt;
@@ -2020,6 +2050,7 @@ static struct dst_entry *l2tp_route6(struct l2tp_tunnel *tunnel,
 		.fl6_dport = inet->inet_dport,
 	};
 
+	l2tp_dst_cache_check(tunnel, sk);
 	dst = dst_cache_get_ip6(&tunnel->dst_cache, saddr);
 	if (dst)
 		return dst;

@@ -217,6 +217,8 @@ enum {
  * @session_count: number of sessions in @sessions
  * @stats: tunnel counters
  * @dst_cache: route cache for transmit, so sending takes no socket lock
+ * @dst_key: hash of the socket addressing @dst_cache was filled for; a
+ *	managed socket that userspace reconnects invalidates the cache
  * @del_work: the deletion work item
  * @rcu: frees the tunnel after a grace period
  * @name: "tunl <id>", for log messages
@@ -241,6 +243,7 @@ struct l2tp_tunnel {
 	unsigned int session_count;
 	struct l2tp_stats stats;
 	struct dst_cache dst_cache;
+	u32 dst_key;
 	struct work_struct del_work;
 	struct rcu_head rcu;
 	char name[L2TP_TUNNEL_NAME_MAX];
