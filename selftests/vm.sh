@@ -198,7 +198,7 @@ vm_kernel() {
 # the reboot into QEMU's exit), and a quiet console.
 vm_cmdline() {
 	local kver=$1 out=$2 cmdline
-	cmdline="console=ttyS0 quiet panic=-1 panic_on_oops=1 slub_debug=FZPU"
+	cmdline="console=ttyS0 quiet panic=-1 oops=panic slub_debug=FZPU"
 	grep -q '^CONFIG_KFENCE=y' "/boot/config-$kver" 2>/dev/null &&
 		cmdline+=" kfence.sample_interval=10"
 	# Spectre/Meltdown mitigations only cost time in a test guest (page
