@@ -1021,6 +1021,23 @@ EXPORT_SYMBOL_GPL(l2tp_session_put);
 static void l2tp_session_del_work(struct work_struct *work);
 static void l2tp_reorder_timer_fn(struct timer_list *t);
 
+/* Length of the data header of @session for a given send_seq. */
+static unsigned int l2tp_hdr_len(const struct l2tp_session *session,
+				 bool send_seq)
+{
+	const struct l2tp_tunnel *tunnel = session->tunnel;
+	unsigned int len;
+
+	if (tunnel->version == L2TP_HDR_VER_2)
+		return L2TP_V2_HDR_MIN + (send_seq ? L2TP_V2_SEQ_LEN : 0);
+	len = L2TP_V3_SESSION_LEN + session->cookie_len;
+	if (session->l2specific_type == L2TP_L2SPECTYPE_DEFAULT)
+		len += L2TP_V3_SUBLAYER_LEN;
+	if (tunnel->encap == L2TP_ENCAPTYPE_UDP)
+		len += L2TP_V3_UDP_HDR_LEN;
+	return len;
+}
+
 /**
  * l2tp_session_set_header_len - recompute the data header length
  * @session: the session
@@ -1029,21 +1046,8 @@ static void l2tp_reorder_timer_fn(struct timer_list *t);
  */
 void l2tp_session_set_header_len(struct l2tp_session *session)
 {
-	const struct l2tp_tunnel *tunnel = session->tunnel;
-	unsigned int len;
-
-	if (tunnel->version == L2TP_HDR_VER_2) {
-		len = L2TP_V2_HDR_MIN;
-		if (READ_ONCE(session->send_seq))
-			len += L2TP_V2_SEQ_LEN;
-	} else {
-		len = L2TP_V3_SESSION_LEN + session->cookie_len;
-		if (session->l2specific_type == L2TP_L2SPECTYPE_DEFAULT)
-			len += L2TP_V3_SUBLAYER_LEN;
-		if (tunnel->encap == L2TP_ENCAPTYPE_UDP)
-			len += L2TP_V3_UDP_HDR_LEN;
-	}
-	WRITE_ONCE(session->hdr_len, len);
+	WRITE_ONCE(session->hdr_len,
+		   l2tp_hdr_len(session, READ_ONCE(session->send_seq)));
 }
 EXPORT_SYMBOL_GPL(l2tp_session_set_header_len);
 
@@ -1892,22 +1896,6 @@ static unsigned int l2tp_build_header(struct l2tp_session *session, u8 *p,
 		p += L2TP_V3_SUBLAYER_LEN;
 	}
 	return p - start;
-}
-
-static unsigned int l2tp_hdr_len(const struct l2tp_session *session,
-				 bool send_seq)
-{
-	const struct l2tp_tunnel *tunnel = session->tunnel;
-	unsigned int len;
-
-	if (tunnel->version == L2TP_HDR_VER_2)
-		return L2TP_V2_HDR_MIN + (send_seq ? L2TP_V2_SEQ_LEN : 0);
-	len = L2TP_V3_SESSION_LEN + session->cookie_len;
-	if (session->l2specific_type == L2TP_L2SPECTYPE_DEFAULT)
-		len += L2TP_V3_SUBLAYER_LEN;
-	if (tunnel->encap == L2TP_ENCAPTYPE_UDP)
-		len += L2TP_V3_UDP_HDR_LEN;
-	return len;
 }
 
 static bool l2tp_sk_is_v6(const struct sock *sk)
