@@ -200,7 +200,10 @@ def build_l2tp(opts, udp, ns=None, tag=None):
     lfield=1      v2: with the Length field (L bit)
     offset=N      v2: O bit, offset size N and N bytes of pad
     trunc=N       cut the L2TP packet to N bytes
+    bare=HEX      the whole L2TP packet, nothing else
     """
+    if 'bare' in opts:
+        return bytes.fromhex(opts['bare'])
     ver = _int(opts.get('v', '3'))
     flags = _int(opts['flags']) if 'flags' in opts else ver
     if ver == 2:
