@@ -11,7 +11,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-require_cmd ip modinfo
+require_cmd ip modinfo nsenter
 
 PROG=$(dirname "$0")/pppol2tp_sock
 if [ ! -x "$PROG" ]; then
@@ -30,6 +30,11 @@ if ! ns_create 1; then
 	ktap_finish
 fi
 n1 sysctl -qw net.ipv6.conf.lo.disable_ipv6=0
+# For the debugfs listing checks (l2tp_debugfs does not autoload).
+modprobe l2tp_debugfs 2>/dev/null
 
-ns 1 env L2TP_MODE="$L2TP_MODE" "$PROG"
+# Only the netns is entered: `ip netns exec` would mount a fresh sysfs
+# over /sys and hide debugfs.
+pretty NS1 "$PROG"
+nsenter --net="/run/netns/$(ns_name 1)" env L2TP_MODE="$L2TP_MODE" "$PROG"
 exit $?
