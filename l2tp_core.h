@@ -413,6 +413,16 @@ static inline bool l2tp_session_dead(const struct l2tp_session *session)
 	return test_bit(L2TP_DEAD, &session->flags);
 }
 
+/*
+ * The first session id that listings (netlink dumps, debugfs, /proc)
+ * show: session 0 of an L2TPv2 tunnel is the internal session of a
+ * PPPoL2TP tunnel management socket, which upstream lists nowhere.
+ */
+static inline u32 l2tp_session_list_min(const struct l2tp_tunnel *tunnel)
+{
+	return tunnel->version == L2TP_HDR_VER_2 ? 1 : 0;
+}
+
 /* Pseudowire registry (indexed by enum l2tp_pwtype). */
 int l2tp_pw_register(enum l2tp_pwtype type, const struct l2tp_pw_ops *ops);
 void l2tp_pw_unregister(enum l2tp_pwtype type);

@@ -103,6 +103,7 @@ static struct l2tp_dfs_iter *l2tp_dfs_find(struct l2tp_dfs_iter *it)
 		if (!it->in_session)
 			return it;
 
+		it->skey = max(it->skey, l2tp_session_list_min(it->tunnel));
 		it->session = l2tp_session_get_next(it->tunnel, &it->skey);
 		if (it->session)
 			return it;

@@ -1025,6 +1025,7 @@ static bool l2tp_ppp_seq_next_tunnel(struct net *net, struct l2tp_ppp_seq *pd)
 static bool l2tp_ppp_seq_find_session(struct net *net, struct l2tp_ppp_seq *pd,
 				      u32 key)
 {
+	key = max(key, l2tp_session_list_min(pd->tunnel));
 	pd->session = l2tp_session_get_next(pd->tunnel, &key);
 	if (!pd->session)
 		return l2tp_ppp_seq_next_tunnel(net, pd);

@@ -1575,7 +1575,9 @@ static void check_orphan(int s, const char *why, const char *tag)
 
 /*
  * Upstream hands a UDP datagram with fewer than 14 bytes of L2TP to the
- * tunnel's socket, as if it were no data frame.  Counters are unchanged.
+ * tunnel's socket, as if it were no data frame, counters unchanged. Ours
+ * parses the header as it is and delivers a complete short data frame to
+ * its session (documented in Documentation/l2tp.rst).
  */
 static void test_short_frame(int s, const struct udp_pair *u, const struct wire *w,
 			     uint32_t tid, uint32_t sid, const char *tag)
@@ -1588,6 +1590,15 @@ static void test_short_frame(int s, const struct udp_pair *u, const struct wire 
 	get_stats(s, 0, &st0);
 	n = l2tp_frame(pkt, w, tid, sid, false, 0, true, "ab", 2);
 	send(u->peer, pkt, n, 0);
+	if (ours) {
+		to_sess = recv_wait(s, buf, sizeof(buf), 1000);
+		to_udp = recv_wait(u->tun, buf + 32, 32, to_sess < 0 ? 1000 : 0);
+		get_stats(s, 0, &st1);
+		result(to_sess == 2 && !memcmp(buf, "ab", 2) && to_udp < 0 &&
+		       st1.rx_packets == st0.rx_packets + 1,
+		       "%s: a %zu-byte data frame reaches its session", tag, n);
+		return;
+	}
 	to_udp = recv_wait(u->tun, buf, sizeof(buf), 1000);
 	/* Keep the session's queue clean whatever happened. */
 	to_sess = recv_wait(s, buf + 32, 32, to_udp < 0 ? 1000 : 0);
