@@ -26,6 +26,13 @@ one interpreter start however many packets it sends:
   frame NS DEV [tag=N] [len=L] [count=K]
                             write K Ethernet test frames into DEV (as if
                             the namespace transmitted them on it)
+  pppox C NS TID SID PTID PSID
+                            a PPPoL2TP socket on L2TPv2 session TID/SID of
+                            NS, which also serves as capture C of the
+                            frames the session receives
+  psend C [tag=N] [len=L] [count=K]
+                            send K test frames through the PPPoL2TP
+                            socket of capture C
   expect C N [SECONDS]      wait until capture C holds N packets
   idle C [SECONDS]          wait until capture C has been quiet that long
   show C                    print the packets of capture C not shown yet
@@ -197,6 +204,7 @@ def build_l2tp(opts, udp, ns=None, tag=None):
     len=L         the inner frame's length (default 64); tag=N its tag
                   (default: the sequence number, else 1)
     raw=HEX       this payload instead of a test frame
+    ppp=1         the PPP address and control bytes (ff 03) before it
     lfield=1      v2: with the Length field (L bit)
     offset=N      v2: O bit, offset size N and N bytes of pad
     trunc=N       cut the L2TP packet to N bytes
@@ -241,6 +249,8 @@ def build_l2tp(opts, udp, ns=None, tag=None):
         if tag is None:
             tag = ns if ns is not None else 1
         payload = test_frame(tag, _int(opts.get('len', '64')))
+    if opts.get('ppp') == '1':
+        payload = b'\xff\x03' + payload
     if ver == 2:
         if lfield:
             total = 2 + 2 + len(hdr_tail) + len(payload)
@@ -468,6 +478,49 @@ REC_ORDER = ('l3', 'src', 'dst', 'ttl', 'df', 'fl', 'frags', 'l4', 'sport',
 
 def format_rec(rec):
     return ' '.join('%s=%s' % (k, rec[k]) for k in REC_ORDER if k in rec)
+
+
+# ------------------------------------------------------- PPPoL2TP sockets
+
+AF_PPPOX = 24
+PX_PROTO_OL2TP = 1
+
+
+class Pppox:
+    """A PPPoL2TP socket attached to an existing L2TPv2 session.  Never
+    bound to a PPP channel, it sends what is written to it (after ff 03)
+    and queues what the session receives (ff 03 stripped), so it serves
+    as both the pseudowire's transmitter and a capture of its frames.
+    Closing it deletes the session."""
+
+    def __init__(self, name, ns, tid, sid, ptid, psid):
+        self.name = name
+        self.sock = ns.socket(AF_PPPOX, socket.SOCK_DGRAM, PX_PROTO_OL2TP)
+        # struct sockaddr_pppol2tp (packed): family, protocol, then
+        # pid, fd, sockaddr_in, and the four 16-bit ids.
+        addr = (struct.pack('=HIii', AF_PPPOX, PX_PROTO_OL2TP, 0, -1) +
+                b'\0' * 16 + struct.pack('=HHHH', tid, sid, ptid, psid))
+        buf = ctypes.create_string_buffer(addr, len(addr))
+        if _libc.connect(self.sock.fileno(), buf, len(addr)) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, 'PPPoL2TP connect %d/%d: %s' %
+                          (tid, sid, os.strerror(err)))
+        self.sock.setblocking(False)
+        self.pkts = []
+        self.shown = 0
+        self.last = time.monotonic()
+
+    def fileno(self):
+        return self.sock.fileno()
+
+    def drain(self):
+        while True:
+            try:
+                data = self.sock.recv(1 << 16)
+            except BlockingIOError:
+                return
+            self.last = time.monotonic()
+            self.pkts.append(decode_frame(data))
 
 
 # ------------------------------------------------------ generic netlink
@@ -735,6 +788,18 @@ class Runner:
                 first = False
                 t = tag + i if tag is not None else None
                 p.send(build_l2tp(opts, p.udp, s, t), opts.get('csum', 'auto'))
+        self.pump(0)
+
+    def do_pppox(self, name, ns, tid, sid, ptid, psid):
+        self.caps[name] = Pppox(name, self.ns(ns), int(tid), int(sid),
+                                int(ptid), int(psid))
+
+    def do_psend(self, name, *words):
+        opts = self.kv(words)
+        tag = _int(opts.get('tag', '1'))
+        for i in range(_int(opts.get('count', '1'))):
+            self.caps[name].sock.send(test_frame(tag + i,
+                                                 _int(opts.get('len', '64'))))
         self.pump(0)
 
     def do_frame(self, ns, dev, *words):

@@ -86,7 +86,7 @@ frame A k1 tag=41 len=64
 frame A k2 tag=51 len=100
 frame A k3 tag=61 len=200
 frame A k4 tag=71 len=64 count=2
-expect W 13
+expect W 12
 show W
 stats A
 EOF
