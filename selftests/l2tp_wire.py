@@ -3,7 +3,8 @@
 """
 l2tp_wire.py: build, inject, capture and decode L2TP data packets, and
 read or change the kernel's L2TP sessions over generic netlink, for the
-datapath selftests (test_datapath_udp.sh, test_datapath_ip.sh).
+datapath selftests (test_datapath_udp.sh, test_datapath_ip.sh,
+test_datapath_v2.sh).
 
 Python 3 standard library only.  One run executes a small script read
 from standard input, one command per line, so that a test scenario costs
@@ -47,18 +48,22 @@ one interpreter start however many packets it sends:
                             L2TP_CMD_SESSION_MODIFY: send_seq, recv_seq,
                             lns_mode, timeout (reorder timeout in ms)
   tunnel NS KEY=VALUE...    L2TP_CMD_TUNNEL_CREATE of an unmanaged tunnel:
-                            tid ptid ver encap(udp|ip) local remote
-                            [sport dport]
-  session NS KEY=VALUE...   L2TP_CMD_SESSION_CREATE: tid sid psid
-                            [pw=5|7] [cookie peer_cookie sub name seq]
+                            tid= ptid= local= remote= [ver=2|3]
+                            [encap=udp|ip] [sport= dport=] [csum=1]
+  session NS KEY=VALUE...   L2TP_CMD_SESSION_CREATE: tid= sid= psid=
+                            [pw=5|7] [sub=none|default] [cookie=HEX]
+                            [peer_cookie=HEX] [name=IFNAME] [send_seq=]
+                            [recv_seq=] [lns_mode=]
   sleep SECONDS
 
 Output lines, made for grep and awk in the shell tests:
 
   pkt C i=N l3=ip4 src=.. dst=.. ttl=.. df=0|1 frags=N l4=udp sport=..
       dport=.. csum=zero|ok|bad plen=N hdr=XXXXXXXX.XXXX.. tag=N flen=N
-      fok=1
-  pkt C i=N frame tag=N flen=N fok=1          (a capture on an l2tpeth)
+      fok=1                  (IPv6: fl=FLOWLABEL instead of df; IP
+                             encapsulation: l4=ip115 and no UDP fields)
+  pkt C i=N tag=N flen=N fok=1                (a pseudowire's frame)
+  pkt C i=N frame=other tag=- flen=N          (not a test frame)
   stats begin NETNS                           (then one line per object:)
   stats tun tid=.. ptid=.. COUNTER=N...
   stats sess tid=.. sid=.. psid=.. send_seq=.. recv_seq=.. lns_mode=..
@@ -120,7 +125,7 @@ class Netns:
 # the frame inside any encapsulation and checks it arrived intact.
 MAGIC = b'L2TPWIRE'
 FRAME_SRC = bytes.fromhex('024c32545000')
-FRAME_TYPE = 0x88b5		# IEEE local experimental ethertype
+FRAME_TYPE = 0x88b5  # IEEE local experimental ethertype
 FRAME_MIN = 14 + len(MAGIC) + 4
 
 
@@ -172,7 +177,6 @@ def udp_csum(src, dst, udp):
 
 # ------------------------------------------------------- L2TP headers
 
-L2TP_T = 0x8000
 L2TP_L = 0x4000
 L2TP_S = 0x0800
 L2TP_O = 0x0200
@@ -545,7 +549,6 @@ L2TP_CMD_SESSION_GET = 8
 A_PW_TYPE = 1
 A_ENCAP_TYPE = 2
 A_L2SPEC_TYPE = 5
-A_L2SPEC_LEN = 6
 A_PROTO_VERSION = 7
 A_IFNAME = 8
 A_CONN_ID = 9
