@@ -2050,20 +2050,37 @@ static struct dst_entry *l2tp_route6(struct l2tp_tunnel *tunnel,
 	return dst;
 }
 
+/* The socket's IPV6_AUTOFLOWLABEL, else the namespace default. */
+static bool l2tp_autoflowlabel(const struct sock *sk)
+{
+	if (!inet6_test_bit(AUTOFLOWLABEL_SET, sk))
+		return ip6_default_np_autolabel(sock_net(sk));
+	return inet6_test_bit(AUTOFLOWLABEL, sk);
+}
+
+/*
+ * The outer header takes the tunnel socket's traffic class, hop limit
+ * and flow label (the configured one, else a hash of the packet's flow),
+ * as a datagram sent on the socket would.
+ */
 static int l2tp_xmit6(struct l2tp_session *session, struct sk_buff *skb,
 		      unsigned int *len)
 {
 	struct l2tp_tunnel *tunnel = session->tunnel;
 	struct sock *sk = tunnel->sock;
+	struct ipv6_pinfo *np = inet6_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
-	struct in6_addr saddr;
-	struct dst_entry *dst;
 	struct ipv6hdr *ip6h;
+	struct dst_entry *dst;
+	struct flowi6 fl6;
+	__be32 label;
 	int ttl, err;
+	u8 tclass;
 
 	if (ipv6_addr_any(&sk->sk_v6_daddr))
 		return -ENOTCONN;
-	dst = l2tp_route6(tunnel, sk, &saddr);
+	memset(&fl6, 0, sizeof(fl6));
+	dst = l2tp_route6(tunnel, sk, &fl6.saddr);
 	if (IS_ERR(dst))
 		return PTR_ERR(dst);
 	err = l2tp_xmit_prepare(session, skb, dst, sizeof(struct ipv6hdr), len);
@@ -2071,11 +2088,20 @@ static int l2tp_xmit6(struct l2tp_session *session, struct sk_buff *skb,
 		dst_release(dst);
 		return err;
 	}
-	ttl = ip6_dst_hoplimit(dst);
+
+	fl6.daddr = sk->sk_v6_daddr;
+	fl6.flowi6_proto = sk->sk_protocol;
+	fl6.fl6_sport = inet->inet_sport;
+	fl6.fl6_dport = inet->inet_dport;
+	ttl = ip6_sk_dst_hoplimit(np, &fl6, dst);
+	tclass = READ_ONCE(np->tclass);
+	label = ip6_make_flowlabel(sock_net(sk), skb,
+				   np->flow_label & IPV6_FLOWLABEL_MASK,
+				   l2tp_autoflowlabel(sk), &fl6);
 
 	if (tunnel->encap == L2TP_ENCAPTYPE_UDP) {
-		udp_tunnel6_xmit_skb(dst, sk, skb, NULL, &saddr,
-				     &sk->sk_v6_daddr, 0, ttl, 0,
+		udp_tunnel6_xmit_skb(dst, sk, skb, NULL, &fl6.saddr,
+				     &fl6.daddr, tclass, ttl, label,
 				     inet->inet_sport, inet->inet_dport,
 				     udp_get_no_check6_tx(sk));
 		return 0;
@@ -2083,12 +2109,12 @@ static int l2tp_xmit6(struct l2tp_session *session, struct sk_buff *skb,
 	skb_dst_set(skb, dst);
 	ip6h = skb_push(skb, sizeof(*ip6h));
 	skb_reset_network_header(skb);
-	ip6_flow_hdr(ip6h, 0, 0);
+	ip6_flow_hdr(ip6h, tclass, label);
 	ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
 	ip6h->nexthdr = IPPROTO_L2TP;
 	ip6h->hop_limit = ttl;
-	ip6h->saddr = saddr;
-	ip6h->daddr = sk->sk_v6_daddr;
+	ip6h->saddr = fl6.saddr;
+	ip6h->daddr = fl6.daddr;
 	ip6tunnel_xmit(sk, skb, NULL);
 	return 0;
 }
