@@ -561,7 +561,7 @@ static int l2tp_ppp_connect(struct socket *sock, struct sockaddr *uaddr,
 	if (sk->sk_state & (PPPOX_CONNECTED | PPPOX_DEAD))
 		goto out;
 	err = -EALREADY;
-	if (rcu_access_pointer(sk->sk_user_data))
+	if (READ_ONCE(sk->sk_user_data))
 		goto out;
 
 	/* The tunnel socket's owner may learn the peer's id only now. */
@@ -1138,7 +1138,7 @@ static void l2tp_ppp_seq_show_session(struct seq_file *m,
 		   ntohs(inet->inet_sport), tunnel->tunnel_id,
 		   session->session_id, READ_ONCE(tunnel->peer_tunnel_id),
 		   session->peer_session_id, sk ? READ_ONCE(sk->sk_state) : 0,
-		   sk && rcu_access_pointer(sk->sk_user_data) == session ?
+		   sk && rcu_dereference_sk_user_data(sk) == session ?
 		   'Y' : 'N');
 	seq_printf(m, "   0/0/%c/%c/%s %08x %u\n",
 		   READ_ONCE(session->recv_seq) ? 'R' : '-',
