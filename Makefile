@@ -39,6 +39,9 @@ KVER ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 INSTALL_MOD_DIR ?= updates
 # A: which modules the VM tests run against: ours, stock, or both.
 A ?= ours stock
+# QUICK=1 / FULL=1: the size of a `make bench` run.
+QUICK ?= 0
+FULL ?= 0
 # T: run only the selftests whose name contains this string.
 T ?=
 
@@ -63,6 +66,7 @@ install: modules
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C selftests clean
+	$(MAKE) -C selftests/bench clean
 	rm -rf .build
 
 deps:
@@ -117,6 +121,29 @@ demo:
 	L2TP_INDEX=$(VM_INDEX) VM_ENV=L2TP_INDEX bash selftests/vm.sh --out $(VM_OUT) -- \
 		selftests/run_tests.sh --run ours selftests/demo.sh
 
+# The benchmark (selftests/bench): ours and stock alternately in one VM
+# boot; QUICK=1 for a smoke run, FULL=1 for 100k objects.  Its results
+# land in $(BENCH_OUT) on the host.  Not part of check: nothing asserts
+# a time.  The guest boots without the tests' slab debugging and KFENCE,
+# which would weigh on every allocation.
+BENCH_OUT ?= $(CURDIR)/.build/bench
+# Its own snapshot of the module index (run_tests.sh --index), so that a
+# bench never rewrites the one a concurrent `make check` is reading.
+BENCH_INDEX := $(CURDIR)/.build/bench-depmod
+bench:
+	@bash selftests/deps.sh
+	$(MAKE) modules
+	$(MAKE) -C selftests/bench
+	@bash selftests/run_tests.sh --index $(BENCH_INDEX)
+	@mkdir -p $(BENCH_OUT) && rm -f $(BENCH_OUT)/raw.txt
+	@rc=0; L2TP_INDEX=$(BENCH_INDEX) QUICK=$(QUICK) FULL=$(FULL) \
+		VM_ENV="L2TP_INDEX QUICK FULL" \
+		VM_CMDLINE="slub_debug=- kfence.sample_interval=0" \
+		bash selftests/vm.sh --out $(BENCH_OUT) --timeout 5400 -- \
+		selftests/bench/bench.sh $(BENCH_OUT) || rc=$$?; \
+	python3 selftests/bench/report.py $(BENCH_OUT) || rc=1; \
+	exit $$rc
+
 # W=1, sparse, checkpatch --strict and the ABI check; all run, any fails.
 static-check:
 	@rc=0; \
@@ -165,6 +192,7 @@ help:
 	@echo "make check      static checks + every selftest in the VM (A=ours|stock, T=name)"
 	@echo "make static-check  W=1, sparse, checkpatch --strict, abi-check"
 	@echo "make vm-check   only the selftests in the VM (A=, T=)"
-	@echo "make bench      benchmark ours against the stock modules"
+	@echo "make bench      benchmark ours against the stock modules in one VM boot"
+	@echo "                (QUICK=1: a 5-minute smoke run, FULL=1: up to 100k objects)"
 
 endif

@@ -20,6 +20,8 @@ PACKAGES=(
 	# tests and their userspace
 	iproute2 iputils-ping libmnl-dev pkg-config tcpdump iperf3 xl2tpd ppp
 	procps python3
+	# make bench: its plots
+	gnuplot-nox
 )
 
 installed() {

@@ -332,6 +332,9 @@ run_test() {
 
 # ------------------------------------------------------------------- main
 
+# Sourced (selftests/bench/bench.sh does): only the functions above.
+[ "${BASH_SOURCE[0]}" = "$0" ] || return 0
+
 case ${1:-} in
 --scan-splats)
 	if [ $# -ge 2 ]; then splat_scan <"$2"; else splat_scan; fi
