@@ -59,6 +59,8 @@ def summarize(data, order):
     out = {}
     for metric in order:
         entry = {"higher_is_better": better_higher(metric)}
+        if metric.startswith("calib"):
+            entry["calibration"] = True
         for mode in MODES:
             v = data[metric].get(mode, [])
             if not v:
@@ -92,7 +94,7 @@ def fmt(x):
 def verdict(entry):
     """'+' ours better, '-' worse, '' within 30% (this host's noise)."""
     r = entry.get("ratio")
-    if r is None:
+    if r is None or entry.get("calibration"):
         return ""
     good = r if entry["higher_is_better"] else (1 / r if r else 0)
     if good >= 1.3:
