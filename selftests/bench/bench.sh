@@ -32,9 +32,8 @@ if [ "${QUICK:-0}" = 1 ]; then
 	: "${ETH_BIG:=}" "${SCALE_NS:=1000}"
 	: "${DP_KINDS:=bare udp4 udp6 ip4}" "${DP_TESTS:=tcp udp64}"
 else
-	# Unregistering one netdev costs 0.3-0.5 s in the TCG guest, with
-	# either module set, so Ethernet sessions stay few: ETH_BIG (round
-	# 1 only, e.g. ETH_BIG=10000) is for a run that may take hours.
+	# Stock unregisters netdevs one at a time: Ethernet sessions stay
+	# few, and ETH_BIG (round 1 only) is for the longer runs.
 	: "${ROUNDS:=3}" "${DUR:=2}" "${CTL_NS:=1000 10000}" "${ETH_NS:=100}"
 	: "${ETH_BIG:=}" "${SCALE_NS:=1000 10000}"
 	if [ "${FULL:-0}" = 1 ]; then
