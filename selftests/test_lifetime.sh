@@ -13,13 +13,13 @@
 #  |  IP/IPv4, IP/IPv6; UDP floods NS1 -> NS2 on pw<V>a, NS2 -> NS1 on pw<V>b  |
 #  | veth1 10.60.0.1 fd60::1 -------------------- veth2 10.60.0.2 fd60::2       |
 #  +-------------------------------+            +-------------------------------+
-#  NS12/NS13, NS14/NS15: the same pair, made and destroyed whole (part b)
+#  NS12/NS13 ... NS16/NS17: the same pair, made and destroyed whole (b)
 #
 #  a. Deleting sessions and tunnels (either side, tx or rx end of a flow)
 #     while UDP floods cross the pseudowires; the devices must go and the
 #     objects must answer ENODEV.
 #  b. `ip netns del` of namespaces holding tunnels, sessions, a managed
-#     tunnel and running floods, twice; then nothing may remain: no
+#     tunnel and running floods, three times; then nothing may remain: no
 #     l2tpeth device, no debugfs entry, module refcounts back to their
 #     baseline (run_tests.sh then checks trace pairing and unloading).
 #  c. A managed tunnel's socket closed by killing its owner process (the
@@ -225,11 +225,11 @@ pw_pair() {
 	done
 }
 
-# flood N DST: a UDP flood (1000 packets a second) from NS<N> to DST in
-# the background.
+# flood N DST [PPS]: a UDP flood (by default 1000 packets a second) from
+# NS<N> to DST in the background.
 FLOODS=()
 flood() {
-	spawn "$1" flood "$2" 9 >/dev/null 2>&1
+	spawn "$1" flood "$2" 9 "${3:-1000}" >/dev/null 2>&1
 	FLOODS+=("$BG")
 }
 
@@ -314,11 +314,22 @@ veth_gone() {
 	! ip -n "$(ns_name "$1")" link show dev "$2" >/dev/null 2>&1
 }
 
-# Round 1 deletes NS12 while NS13 keeps flooding it, round 2 deletes
-# NS14 and NS15 together. Every process of a namespace must be gone for
-# it to die, so its own floods and its managed tunnel's owner are killed
-# just before.
-for r in 1 2; do
+# kill_ns N: kill every process of NS<N> (the namespace cannot die
+# before they are gone) and delete it.
+kill_ns() {
+	local p
+	for p in $(ip netns pids "$(ns_name "$1")"); do
+		kill -KILL "$p"
+		wait "$p" 2>/dev/null
+	done
+	ns_delete "$1"
+}
+
+# Both namespaces of a round flood each other through every variant and
+# NS<a> holds a managed tunnel too. Round 1 deletes NS<a> while NS<b>
+# keeps flooding it, round 2 deletes both at once, round 3 deletes NS<b>
+# while NS<a> floods it.
+for r in 1 2 3; do
 	phase "b. round $r"
 	a=$((10 + r * 2)) b=$((11 + r * 2))
 	if ! ns_create "$a" "$b" || ! underlay "$a" "$b"; then
@@ -329,31 +340,34 @@ for r in 1 2; do
 	for v in "${VARIANTS[@]}"; do
 		i=$((i + 1))
 		pw_pair "$v" "$i" "$a" "$b" || ok=0
-		flood "$b" "192.168.$((61 + i * 2)).1"
+		flood "$b" "192.168.$((61 + i * 2)).1" 300
+		flood "$a" "192.168.$((62 + i * 2)).2" 300
 	done
-	flood "$a" "192.168.63.2"
 	spawn "$a" hold -f 4 -e udp -l 10.60.0.1 -r 10.60.0.2 -p 1790 \
 		-P 1791 -t 900 -T 901 -s 900 -S 901 -n 2 -i pwm \
 		>"/tmp/lt-hold-$$" 2>&1
-	holder=$BG
 	wait_for 20 grep -q ready "/tmp/lt-hold-$$" || ok=0
 	rx_grows "$a" "$(tid 1 1)" "$(sid 1 1 0)" || ok=0
+	rx_grows "$b" "$(tid 1 2)" "$(sid 1 2 1)" || ok=0
 	ktap_check "netns round $r: tunnels, sessions, floods and a managed tunnel" \
 		test "$ok" = 1
 
-	for p in $(ip netns pids "$(ns_name "$a")"); do
-		kill -KILL "$p"
-	done
-	wait "$holder" "${FLOODS[-1]}" 2>/dev/null
-	ns_delete "$a"
-	if [ "$r" = 1 ]; then
-		ktap_check "netns round $r: NS$a is dismantled while NS$b floods it" \
-			wait_for 60 veth_gone "$b" veth2
-		ktap_check "netns round $r: NS$b's tunnels outlive the peer" \
-			test "$(nl_tunnels "$b")" = "${#VARIANTS[@]}"
+	case $r in
+	1) victim=$a survivor=$b want=${#VARIANTS[@]} dev=veth2 ;;
+	3) victim=$b survivor=$a want=$((${#VARIANTS[@]} + 1)) dev=veth1 ;;
+	*) victim=$a survivor= ;;
+	esac
+	kill_ns "$victim"
+	if [ -n "$survivor" ]; then
+		ktap_check "netns round $r: NS$victim is dismantled while NS$survivor floods it" \
+			wait_for 60 veth_gone "$survivor" "$dev"
+		ktap_check "netns round $r: NS$survivor's tunnels outlive the peer" \
+			test "$(nl_tunnels "$survivor")" = "$want"
+		kill_ns "$survivor"
+	else
+		kill_ns "$b"
 	fi
-	flood_stop
-	ns_delete "$b"
+	FLOODS=()
 done
 rm -f "/tmp/lt-hold-$$"
 ktap_check "b: module refcounts return to the baseline after netns exits" \
@@ -438,6 +452,21 @@ slab_used() {
 		b += $2 * $4 } END { print b + 0 }' /proc/slabinfo
 }
 
+# slab_settled: slab_used, once two reads a second apart agree within
+# 32 kB (frees are deferred to RCU and work items).
+slab_settled() {
+	local prev now i
+	now=$(slab_used)
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		prev=$now
+		sleep 1
+		now=$(slab_used)
+		[ $((now - prev)) -lt 32768 ] && [ $((prev - now)) -lt 32768 ] &&
+			break
+	done
+	echo "$now"
+}
+
 # cycles DESC COUNT ARGS...: one l2tp_churn cycles run in NS1.
 cycles() {
 	local desc=$1 count=$2 out rc t0=$SECONDS
@@ -455,9 +484,8 @@ u6=(-f 6 -l fd60::1 -r fd60::2)
 churn 1 cycles 50 -e udp "${u4[@]}" -n 1 -t 90000 -s 90000 >/dev/null
 churn 1 cycles 50 -e udp "${u6[@]}" -n 1 -m -D close -t 91000 -s 91000 \
 	>/dev/null
-wait_for 20 eval '[ "$(nl_tunnels 1)" = 0 ]'
-sleep 1
-slab_base=$(slab_used)
+wait_for 20 eval '[ "$(nl_tunnels 1)" = 0 ] && no_l2tpeth 1'
+slab_base=$(slab_settled)
 echo "# kmalloc slab in use before: $slab_base bytes"
 
 total=0
@@ -491,15 +519,10 @@ ktap_check "d: module refcounts are back to the baseline exactly" \
 echo "# module refcounts now: $(refcnts)"
 
 # A leaked tunnel or session costs at least a few hundred bytes, a leaked
-# device several kB: allow 64 bytes per cycle, plus 256 kB for slabs
-# that other activity filled meanwhile. Freeing is RCU-deferred, so the
-# measure is repeated until it settles.
-slab_limit=$((slab_base + total * 64 + 262144))
-slab_ok() {
-	slab_now=$(slab_used)
-	[ "$slab_now" -le "$slab_limit" ]
-}
-slab_ok || wait_for 20 eval 'sleep 1; slab_ok'
+# device several kB: allow 48 bytes per cycle, plus 192 kB for slabs
+# that other activity filled meanwhile.
+slab_limit=$((slab_base + total * 48 + 196608))
+slab_now=$(slab_settled)
 ktap_check "d: kmalloc slab after $total cycles: $(( (slab_now - slab_base) / 1024 )) kB more (limit $(( (slab_limit - slab_base) / 1024 )) kB)" \
 	test "$slab_now" -le "$slab_limit"
 
