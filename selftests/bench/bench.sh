@@ -34,11 +34,11 @@ if [ "${QUICK:-0}" = 1 ]; then
 else
 	# Stock unregisters netdevs one at a time: Ethernet sessions stay
 	# few, and ETH_BIG (round 1 only) is for the longer runs.
-	: "${ROUNDS:=3}" "${DUR:=2}" "${CTL_NS:=1000 10000}" "${ETH_NS:=100}"
+	: "${ROUNDS:=3}" "${DUR:=2}" "${CTL_NS:=1000 10000}" "${ETH_NS:=1000}"
 	: "${ETH_BIG:=}" "${SCALE_NS:=1000 10000}"
 	if [ "${FULL:-0}" = 1 ]; then
 		CTL_NS+=" 100000" SCALE_NS+=" 100000"
-		: "${ETH_BIG:=1000}"
+		: "${ETH_BIG:=10000}"
 	fi
 fi
 : "${DP_KINDS:=bare udp4 udp6 ip4 udp4-seq udp4-cookie}"
