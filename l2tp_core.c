@@ -10,6 +10,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/file.h>
+#include <linux/hash.h>
 #include <linux/if_arp.h>
 #include <linux/jhash.h>
 #include <linux/inetdevice.h>
@@ -1931,12 +1932,25 @@ static int l2tp_xmit_prepare(struct l2tp_session *session, struct sk_buff *skb,
 	return 0;
 }
 
+static u32 l2tp_sk_policy_hash(const struct sock *sk)
+{
+#if IS_ENABLED(CONFIG_XFRM)
+	return hash_ptr(rcu_access_pointer(sk->sk_policy[XFRM_POLICY_OUT]), 32);
+#else
+	return 0;
+#endif
+}
+
 /*
  * The socket of a managed tunnel belongs to userspace, which may connect
- * it elsewhere, bind it to a device or mark it at any time. The route
- * cache is only valid for the addressing it was filled with, so a change
- * of that addressing resets it (lazily: dst_cache_reset() only stamps
- * the time, which is safe with concurrent users).
+ * it elsewhere, bind it to a device, mark it, change its TOS or give it
+ * an IPsec policy of its own at any time. The route cache is only valid
+ * for the socket state it was filled with, so a change of that state
+ * resets it (lazily: dst_cache_reset() only stamps the time, which is
+ * safe with concurrent users). Missing a policy change would send in
+ * the clear what userspace asked to encrypt, so the policy is part of
+ * the key; a new policy that reuses a freed one's address still finds
+ * the old bundle stale, as dst_check() fails for a dead policy.
  */
 static void l2tp_dst_cache_check(struct l2tp_tunnel *tunnel, struct sock *sk)
 {
@@ -1948,6 +1962,7 @@ static void l2tp_dst_cache_check(struct l2tp_tunnel *tunnel, struct sock *sk)
 			   ((__force u32)inet->inet_dport << 16) |
 			   (__force u32)inet->inet_sport,
 			   READ_ONCE(sk->sk_bound_dev_if) ^ READ_ONCE(sk->sk_mark));
+	key = jhash_2words(READ_ONCE(inet->tos), l2tp_sk_policy_hash(sk), key);
 #if IS_ENABLED(CONFIG_IPV6)
 	if (sk->sk_family == AF_INET6)
 		key = jhash2((const u32 *)&sk->sk_v6_daddr, 4,
