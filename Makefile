@@ -84,6 +84,11 @@ CHECKPATCH := $(CHECKPATCH_DIR)/scripts/checkpatch.pl
 LINUX_SOURCE ?= /usr/src/linux-source-6.12.tar.xz
 STYLE_FILES = $(filter-out %.mod.c,$(wildcard *.c *.h)) $(shell find include -name '*.h')
 
+# The whole suite takes about 35 minutes of guest time in both modes on
+# an idle 2-core host; the limit leaves room for a loaded one, within
+# CI's 90 minutes.
+VM_TIMEOUT ?= 4200
+
 # The selftests in the VM: modes $(A), tests whose name contains $(T).
 # The tests' summary is the last line; a failed static check ($$static,
 # set by check) makes the exit status non-zero too.
@@ -91,7 +96,8 @@ define vm_check
 case " $(A) " in *" ours "*) bash selftests/run_tests.sh --index $(VM_INDEX) ;; esac; \
 rm -f $(VM_OUT)/summary; \
 T='$(T)' L2TP_INDEX=$(VM_INDEX) VM_ENV=L2TP_INDEX \
-	bash selftests/vm.sh --out $(VM_OUT) -- selftests/run_tests.sh $(A); \
+	bash selftests/vm.sh --out $(VM_OUT) --timeout $(VM_TIMEOUT) -- \
+	selftests/run_tests.sh $(A); \
 rc=$$?; \
 if [ "$$static" = failed ]; then echo "static-check failed: see above"; rc=1; fi; \
 if [ -s $(VM_OUT)/summary ]; then tail -n 1 $(VM_OUT)/summary; else \
