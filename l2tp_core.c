@@ -83,6 +83,7 @@ struct l2tp_net {
 	spinlock_t lock;	/* writers of both tables */
 	struct idr tunnels;
 	struct rhltable v3_sessions;
+	bool exiting;		/* set in pre_exit: no more RX lookups */
 };
 
 static const struct rhashtable_params l2tp_v3_params = {
@@ -270,6 +271,9 @@ static struct l2tp_session *l2tp_v3_session_find(struct net *net,
 	struct rhlist_head *list, *pos;
 	unsigned int n = 0;
 
+	/* Packets still arrive while the namespace's devices go. */
+	if (READ_ONCE(pn->exiting))
+		return NULL;
 	list = rhltable_lookup(&pn->v3_sessions, &session_id, l2tp_v3_params);
 	rhl_for_each_entry_rcu(session, pos, list, v3_node) {
 		if (sk && session->tunnel->sock == sk)
@@ -494,13 +498,14 @@ static int l2tp_validate_socket(const struct sock *sk, const struct net *net,
 {
 	int proto = encap == L2TP_ENCAPTYPE_UDP ? IPPROTO_UDP : IPPROTO_L2TP;
 
-	if (sk->sk_family != AF_INET && sk->sk_family != AF_INET6) {
-		NL_SET_ERR_MSG(extack, "tunnel socket must be AF_INET or AF_INET6");
-		return -EPROTONOSUPPORT;
-	}
+	/* The netns first: its errno is what upstream gives for any foreign socket. */
 	if (!net_eq(sock_net(sk), net)) {
 		NL_SET_ERR_MSG(extack, "tunnel socket is in another network namespace");
 		return -EINVAL;
+	}
+	if (sk->sk_family != AF_INET && sk->sk_family != AF_INET6) {
+		NL_SET_ERR_MSG(extack, "tunnel socket must be AF_INET or AF_INET6");
+		return -EPROTONOSUPPORT;
 	}
 	if (sk->sk_type != SOCK_DGRAM || sk->sk_protocol != proto) {
 		if (encap == L2TP_ENCAPTYPE_UDP)
@@ -842,6 +847,29 @@ err_free:
 }
 EXPORT_SYMBOL_GPL(l2tp_tunnel_create);
 
+/*
+ * Mark the tunnel dead and free its id. Returns false if it was dead
+ * already; otherwise the caller now owns the table's reference and must
+ * run the teardown (l2tp_tunnel_del_work).
+ */
+static bool l2tp_tunnel_unpublish(struct l2tp_tunnel *tunnel)
+{
+	struct l2tp_net *pn = l2tp_pernet(tunnel->net);
+
+	if (test_and_set_bit(L2TP_DEAD, &tunnel->flags))
+		return false;
+	trace_delete_tunnel(tunnel);
+
+	spin_lock_bh(&tunnel->lock);
+	tunnel->accept_sessions = false;
+	spin_unlock_bh(&tunnel->lock);
+
+	spin_lock_bh(&pn->lock);
+	idr_remove(&pn->tunnels, tunnel->tunnel_id);
+	spin_unlock_bh(&pn->lock);
+	return true;
+}
+
 /**
  * l2tp_tunnel_delete - start deleting a tunnel and all its sessions
  * @tunnel: the tunnel (the caller holds a reference)
@@ -853,22 +881,9 @@ EXPORT_SYMBOL_GPL(l2tp_tunnel_create);
  */
 void l2tp_tunnel_delete(struct l2tp_tunnel *tunnel)
 {
-	struct l2tp_net *pn = l2tp_pernet(tunnel->net);
-
-	if (test_and_set_bit(L2TP_DEAD, &tunnel->flags))
-		return;
-	trace_delete_tunnel(tunnel);
-
-	spin_lock_bh(&tunnel->lock);
-	tunnel->accept_sessions = false;
-	spin_unlock_bh(&tunnel->lock);
-
-	spin_lock_bh(&pn->lock);
-	idr_remove(&pn->tunnels, tunnel->tunnel_id);
-	spin_unlock_bh(&pn->lock);
-
 	/* The table's reference now belongs to the work. */
-	queue_work(l2tp_wq, &tunnel->del_work);
+	if (l2tp_tunnel_unpublish(tunnel))
+		queue_work(l2tp_wq, &tunnel->del_work);
 }
 EXPORT_SYMBOL_GPL(l2tp_tunnel_delete);
 
@@ -879,12 +894,18 @@ EXPORT_SYMBOL_GPL(l2tp_tunnel_delete);
  * When this returns, the sessions, their netdevs and a kernel socket are
  * gone, so the same ids and ports can be used again.
  *
+ * The teardown runs in the caller when it is the one that deletes: a
+ * netlink client deleting tunnels one by one pays no workqueue round trip
+ * per tunnel.
+ *
  * Context: process; may sleep. Must not be called from the l2tp workqueue.
  */
 void l2tp_tunnel_delete_sync(struct l2tp_tunnel *tunnel)
 {
-	l2tp_tunnel_delete(tunnel);
-	flush_work(&tunnel->del_work);
+	if (l2tp_tunnel_unpublish(tunnel))
+		l2tp_tunnel_del_work(&tunnel->del_work);
+	else
+		flush_work(&tunnel->del_work);
 }
 EXPORT_SYMBOL_GPL(l2tp_tunnel_delete_sync);
 
@@ -982,10 +1003,13 @@ static void l2tp_tunnel_del_work(struct work_struct *work)
  * 1. l2tp_session_unpublish(): set L2TP_DEAD and remove the session from
  *    the tunnel's IDR and the per-net L2TPv3 table. The table reference
  *    passes to whoever closes it.
- * 2. l2tp_sessions_close(), from a work item: under one RTNL section the
- *    pseudowires queue their netdevs and all are unregistered together;
- *    then the reorder timer is shut down, held packets dropped and the
- *    pseudowire's close callback run.
+ * 2. l2tp_sessions_close(), from a work item (or the synchronous
+ *    deleter's thread): under one RTNL section the pseudowires queue
+ *    their netdevs and all are unregistered together; then the reorder
+ *    timer is shut down, held packets dropped and the pseudowire's close
+ *    callback run. L2TP_ATTACHED is cleared once the netdev is unlisted
+ *    or the close callback returned: l2tp_session_delete_sync() waits
+ *    for that.
  * 3. The closer drops the table reference; the last put releases the
  *    tunnel and the pseudowire module and frees the session after a
  *    grace period.
@@ -1103,6 +1127,7 @@ struct l2tp_session *l2tp_session_create(int priv_size,
 	timer_setup(&session->reorder_timer, l2tp_reorder_timer_fn, 0);
 	INIT_LIST_HEAD(&session->close_node);
 	INIT_WORK(&session->del_work, l2tp_session_del_work);
+	set_bit(L2TP_ATTACHED, &session->flags);
 	snprintf(session->name, sizeof(session->name), "sess %u/%u",
 		 tunnel->tunnel_id, session_id);
 	if (cfg->ifname)
@@ -1128,8 +1153,14 @@ static int l2tp_v3_check_collision(struct l2tp_net *pn,
 	struct l2tp_tunnel *tunnel = session->tunnel;
 	struct rhlist_head *list, *pos;
 	struct l2tp_session *other;
+	int err = 0;
 
 	lockdep_assert_held(&pn->lock);
+	/*
+	 * pn->lock keeps the chain still, but the rhashtable walkers check
+	 * for an RCU reader (found by PROVE_RCU on the debug kernel).
+	 */
+	rcu_read_lock();
 	list = rhltable_lookup(&pn->v3_sessions, &session->session_id,
 			       l2tp_v3_params);
 	rhl_for_each_entry_rcu(other, pos, list, v3_node) {
@@ -1137,10 +1168,12 @@ static int l2tp_v3_check_collision(struct l2tp_net *pn,
 		    tunnel->encap == L2TP_ENCAPTYPE_IP ||
 		    other->tunnel->encap == L2TP_ENCAPTYPE_IP) {
 			NL_SET_ERR_MSG(extack, "session id already in use");
-			return -EEXIST;
+			err = -EEXIST;
+			break;
 		}
 	}
-	return 0;
+	rcu_read_unlock();
+	return err;
 }
 
 static int l2tp_session_check_ids(const struct l2tp_session *session,
@@ -1290,6 +1323,17 @@ static void l2tp_sessions_close(struct list_head *batch)
 			if (session->ops && session->ops->unregister_netdev)
 				session->ops->unregister_netdev(session, &unreg);
 		unregister_netdevice_many(&unreg);
+		/*
+		 * The netdevs are unlisted: their names and ifindexes are
+		 * free, which is all a synchronous deleter promises. It may
+		 * return while rtnl_unlock() waits for their last references
+		 * and an RCU barrier, so that one-by-one deletes overlap
+		 * those waits instead of paying each in turn.
+		 */
+		list_for_each_entry(session, batch, close_node)
+			if (session->ops && session->ops->unregister_netdev)
+				clear_and_wake_up_bit(L2TP_ATTACHED,
+						      &session->flags);
 		rtnl_unlock();
 	}
 
@@ -1298,6 +1342,7 @@ static void l2tp_sessions_close(struct list_head *batch)
 		l2tp_session_flush_reorder(session);
 		if (session->ops && session->ops->close)
 			session->ops->close(session);
+		clear_and_wake_up_bit(L2TP_ATTACHED, &session->flags);
 		l2tp_session_put(session);
 	}
 }
@@ -1332,12 +1377,30 @@ EXPORT_SYMBOL_GPL(l2tp_session_delete);
  * l2tp_session_delete_sync - delete a session and wait for its close
  * @session: the session (the caller holds a reference)
  *
+ * When this returns the session is out of the tables, its netdev unlisted
+ * (the name may be reused) or its pseudowire closed. A session with no
+ * netdev is closed in the caller; a netdev's unregistration runs in the
+ * work item, which signals as soon as the device is unlisted. Deleted by
+ * someone else already (a concurrent delete, its tunnel's teardown): wait
+ * for that close to get as far.
+ *
  * Context: process; may sleep; not from the l2tp workqueue or under RTNL.
  */
 void l2tp_session_delete_sync(struct l2tp_session *session)
 {
-	l2tp_session_delete(session);
-	flush_work(&session->del_work);
+	LIST_HEAD(batch);
+
+	if (!l2tp_session_unpublish(session)) {
+		wait_on_bit(&session->flags, L2TP_ATTACHED, TASK_UNINTERRUPTIBLE);
+		return;
+	}
+	if (session->ops && session->ops->unregister_netdev) {
+		queue_work(l2tp_wq, &session->del_work);
+		wait_on_bit(&session->flags, L2TP_ATTACHED, TASK_UNINTERRUPTIBLE);
+		return;
+	}
+	list_add(&session->close_node, &batch);
+	l2tp_sessions_close(&batch);
 }
 EXPORT_SYMBOL_GPL(l2tp_session_delete_sync);
 
@@ -1899,12 +1962,6 @@ static unsigned int l2tp_build_header(struct l2tp_session *session, u8 *p,
 	return p - start;
 }
 
-static bool l2tp_sk_is_v6(const struct sock *sk)
-{
-	return IS_ENABLED(CONFIG_IPV6) && sk->sk_family == AF_INET6 &&
-	       !ipv6_addr_v4mapped(&sk->sk_v6_daddr);
-}
-
 /* Common preparation: room for every header, then the L2TP header. */
 static int l2tp_xmit_prepare(struct l2tp_session *session, struct sk_buff *skb,
 			     struct dst_entry *dst, unsigned int iphlen,
@@ -1921,7 +1978,13 @@ static int l2tp_xmit_prepare(struct l2tp_session *session, struct sk_buff *skb,
 		return -ENOMEM;
 	l2tp_build_header(session, __skb_push(skb, hlen), send_seq);
 	*len = skb->len;
-	if (udplen && skb->len + udplen > U16_MAX)
+	/*
+	 * What the length fields can say: UDP's length and IPv6's payload
+	 * length leave the IP header out, IPv4's total length counts it. A
+	 * bigger frame would leave as fragments no receiver can reassemble.
+	 */
+	if (skb->len + udplen + (dst->ops->family == AF_INET ? iphlen : 0) >
+	    U16_MAX)
 		return -EMSGSIZE;
 
 	nf_reset_ct(skb);
@@ -2159,7 +2222,7 @@ int l2tp_xmit_skb(struct l2tp_session *session, struct sk_buff *skb)
 	int err = -ENODEV;
 
 	if (!l2tp_tunnel_dead(tunnel) && !l2tp_session_dead(session)) {
-		if (l2tp_sk_is_v6(tunnel->sock))
+		if (l2tp_tunnel_is_v6(tunnel))
 			err = l2tp_xmit6(session, skb, &len);
 		else
 			err = l2tp_xmit4(session, skb, &len);
@@ -2245,7 +2308,10 @@ EXPORT_SYMBOL_GPL(l2tp_tunnel_uses_xfrm);
  *
  * A namespace's tunnels are deleted in pre_exit, while its devices still
  * exist, and the workqueue is flushed so that every teardown has
- * finished before the namespace's own exit runs.
+ * finished before the namespace's own exit runs. The exit frees the
+ * tables while the devices (whose exit comes after ours) may still
+ * deliver packets: pre_exit sets &l2tp_net.exiting to stop the receive
+ * lookups first, and cleanup_net()'s grace period separates the two.
  */
 static __net_init int l2tp_net_init(struct net *net)
 {
@@ -2274,6 +2340,14 @@ static __net_exit void l2tp_net_pre_exit(struct net *net)
 	 */
 	flush_workqueue(l2tp_wq);
 	flush_workqueue(l2tp_wq);
+	/*
+	 * The devices outlive this (their own exit comes later), so packets
+	 * keep arriving: the receive path must stop looking into the v3
+	 * table, which rhltable_destroy() frees at once. The grace period
+	 * between pre_exit and exit lets readers that saw the flag clear
+	 * finish (found by KASAN under test_stress's netns teardown).
+	 */
+	WRITE_ONCE(l2tp_pernet(net)->exiting, true);
 }
 
 static __net_exit void l2tp_net_exit(struct net *net)

@@ -21,6 +21,7 @@
 #include <linux/workqueue.h>
 #include <net/dst_cache.h>
 #include <net/sock.h>
+#include <net/ipv6.h>
 
 /**
  * DOC: L2TP object lifetime and locking
@@ -194,6 +195,10 @@ enum {
 	L2TP_DEAD,		/* deletion started; never cleared */
 	L2TP_OWNER_PINNED,	/* session: the owner module is pinned */
 	L2TP_REGISTERED,	/* published once; free_* traces only these */
+	L2TP_ATTACHED,		/* session: set at creation, cleared (and
+				 * waiters woken) once the pseudowire is off
+				 * the system: netdev unlisted or closed
+				 */
 };
 
 /**
@@ -308,7 +313,8 @@ struct l2tp_session_ops {
  * @tunnel: the parent tunnel; the session holds a reference on it
  * @refcount: held by the tunnel's session table, by the deletion work,
  *	by the pseudowire's objects (netdev, socket) and by get/put callers
- * @flags: L2TP_DEAD once deletion started
+ * @flags: L2TP_DEAD once deletion started; L2TP_ATTACHED until the
+ *	pseudowire is detached (netdev unlisted, or closed)
  * @pwtype: pseudowire type (enum l2tp_pwtype)
  * @ops: pseudowire callbacks, see &struct l2tp_session_ops
  * @owner: module providing @ops; l2tp_session_register() pins it and the
@@ -485,5 +491,21 @@ bool l2tp_tunnel_uses_xfrm(const struct l2tp_tunnel *tunnel);
 /* Counters. */
 void l2tp_stats_read(const struct l2tp_stats *stats,
 		     struct l2tp_stats_snapshot *snap);
+
+/*
+ * Does the tunnel send IPv6 packets? An AF_INET6 socket connected to a
+ * v4-mapped address sends IPv4 (upstream bug class 20).
+ */
+static inline bool l2tp_tunnel_is_v6(const struct l2tp_tunnel *tunnel)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	const struct sock *sk = tunnel->sock;
+
+	return sk->sk_family == AF_INET6 &&
+	       !ipv6_addr_v4mapped(&sk->sk_v6_daddr);
+#else
+	return false;
+#endif
+}
 
 #endif /* _L2TP_CORE_H */

@@ -487,7 +487,7 @@ static int __init l2tp_ip4_init(void)
 	/* The module aliases below spell these numbers out. */
 	BUILD_BUG_ON(IPPROTO_L2TP != 115 || SOCK_DGRAM != 2);
 
-	err = register_pernet_device(&l2tp_ip4_pernet_ops);
+	err = register_pernet_subsys(&l2tp_ip4_pernet_ops);
 	if (err)
 		return err;
 	err = proto_register(&l2tp_ip4_proto, 1);
@@ -504,7 +504,7 @@ static int __init l2tp_ip4_init(void)
 err_proto:
 	proto_unregister(&l2tp_ip4_proto);
 err_pernet:
-	unregister_pernet_device(&l2tp_ip4_pernet_ops);
+	unregister_pernet_subsys(&l2tp_ip4_pernet_ops);
 	return err;
 }
 
@@ -514,7 +514,7 @@ static void __exit l2tp_ip4_exit(void)
 	inet_unregister_protosw(&l2tp_ip4_sw);
 	inet_del_protocol(&l2tp_ip4_handlers, IPPROTO_L2TP);
 	proto_unregister(&l2tp_ip4_proto);
-	unregister_pernet_device(&l2tp_ip4_pernet_ops);
+	unregister_pernet_subsys(&l2tp_ip4_pernet_ops);
 }
 
 module_init(l2tp_ip4_init);

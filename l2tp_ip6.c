@@ -661,7 +661,7 @@ static int __init l2tp_ip6_init(void)
 	/* The module aliases below spell these numbers out. */
 	BUILD_BUG_ON(IPPROTO_L2TP != 115 || SOCK_DGRAM != 2);
 
-	err = register_pernet_device(&l2tp_ip6_pernet_ops);
+	err = register_pernet_subsys(&l2tp_ip6_pernet_ops);
 	if (err)
 		return err;
 	err = proto_register(&l2tp_ip6_proto, 1);
@@ -682,7 +682,7 @@ err_protocol:
 err_proto:
 	proto_unregister(&l2tp_ip6_proto);
 err_pernet:
-	unregister_pernet_device(&l2tp_ip6_pernet_ops);
+	unregister_pernet_subsys(&l2tp_ip6_pernet_ops);
 	return err;
 }
 
@@ -692,7 +692,7 @@ static void __exit l2tp_ip6_exit(void)
 	inet6_unregister_protosw(&l2tp_ip6_sw);
 	inet6_del_protocol(&l2tp_ip6_handlers, IPPROTO_L2TP);
 	proto_unregister(&l2tp_ip6_proto);
-	unregister_pernet_device(&l2tp_ip6_pernet_ops);
+	unregister_pernet_subsys(&l2tp_ip6_pernet_ops);
 }
 
 module_init(l2tp_ip6_init);

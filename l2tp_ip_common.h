@@ -179,7 +179,11 @@ static inline int l2tp_ip_net_init(struct l2tp_ip_net *pn,
  *
  * Kernel sockets of unmanaged tunnels hold no namespace reference; the
  * core's pre_exit deletes every tunnel and waits for the deletion work,
- * which releases them, so the tables are empty by now.
+ * which releases them, so the tables are empty by now. rhltable_destroy()
+ * frees at once, so no packet may look into them any more: the pernet
+ * ops are a subsystem's, whose exit runs after every device of the
+ * namespace is gone (a device's exit would run while the namespace's
+ * devices still deliver packets: a use-after-free found by test_stress).
  *
  * Context: process.
  */

@@ -57,9 +57,14 @@
 static DEFINE_MUTEX(l2tp_nl_mutex);
 static struct genl_family l2tp_nl_family;
 
-/* Only the multicast group of the family; notifications use index 0. */
+/*
+ * Only the multicast group of the family; notifications use index 0.
+ * Joining it needs CAP_NET_ADMIN over the netns, as every command but
+ * NOOP does: notifications carry what GET refuses the unprivileged
+ * (cookies, addresses). Upstream's group is open to anyone.
+ */
 static const struct genl_multicast_group l2tp_nl_mcgrps[] = {
-	{ .name = L2TP_GENL_MCGROUP, },
+	{ .name = L2TP_GENL_MCGROUP, .flags = GENL_MCAST_CAP_NET_ADMIN, },
 };
 
 /*

@@ -61,9 +61,15 @@
  *   close then drops the two cross references.
  * - Session first (netlink SESSION_DELETE, tunnel deletion, closing the
  *   tunnel socket, netns exit): close detaches the socket and, beyond
- *   upstream, also unregisters its PPP channel and signals end of file,
+ *   upstream, has its PPP channel unregistered and end of file signalled,
  *   so pppd sees a hangup at once instead of talking into a dead channel
- *   until its LCP echoes time out.
+ *   until its LCP echoes time out. That part needs lock_sock(), which a
+ *   socket call may hold across a user copy for as long as userspace
+ *   likes (a userfaultfd page, a FUSE mapping): it runs in a work item
+ *   of this module (&l2tp_ppp_sess.hangup), so that netlink deletes, the
+ *   core's deletion work and netns exit never wait for a socket lock.
+ *   Until it has run, the channel's transmit path drops what it is given
+ *   for the dead session.
  *
  * Either way the PPP channel is unregistered before the socket's session
  * reference is dropped, and ppp_unregister_channel() waits for a running
@@ -97,13 +103,23 @@
  * @sk: the connected PPPoL2TP socket, or NULL; a counted reference
  * @closed: set by l2tp_ppp_session_close(): no socket may attach any more
  * @owner: pid of the process that created the session (getsockname)
+ * @hangup: detaches the socket the close took from @sk (@hangup_sk); it
+ *	owns the socket's session reference and the session's socket one
+ * @hangup_sk: that socket
+ * @hangup_session: this session, whose reference the socket held
  */
 struct l2tp_ppp_sess {
 	struct mutex sk_lock;	/* @sk writers, @closed */
 	struct sock __rcu *sk;
 	bool closed;
 	pid_t owner;
+	struct work_struct hangup;
+	struct sock *hangup_sk;
+	struct l2tp_session *hangup_session;
 };
+
+/* Runs the hangups; destroyed (so drained) at module exit. */
+static struct workqueue_struct *l2tp_ppp_wq;
 
 /* The session 0/0 that stands for a tunnel management socket. */
 static bool l2tp_ppp_is_tunnel_sess(const struct l2tp_session *session)
@@ -189,7 +205,9 @@ static int l2tp_ppp_chan_xmit(struct ppp_channel *chan, struct sk_buff *skb)
 	rcu_read_lock();
 	/* No reference needed: see the DOC block on teardown. */
 	session = rcu_dereference_sk_user_data(sk);
-	if (!session || skb_cow_head(skb, L2TP_PPP_AC_LEN)) {
+	/* A dead session's socket waits for its hangup: drop. */
+	if (!session || l2tp_session_dead(session) ||
+	    skb_cow_head(skb, L2TP_PPP_AC_LEN)) {
 		rcu_read_unlock();
 		kfree_skb(skb);
 		return 1;
@@ -224,10 +242,16 @@ static int l2tp_ppp_sendmsg(struct socket *sock, struct msghdr *m,
 	session = l2tp_ppp_sock_session(sk);
 	if (!session)
 		return -EBADF;
+	/* Deleted, its hangup still queued: as after the hangup. */
+	err = -ENOTCONN;
+	if (l2tp_session_dead(session))
+		goto out_put;
 
+	/* As l2tp_xmit_prepare() decides, told here rather than counted. */
 	err = -EMSGSIZE;
 	if (total_len > U16_MAX - sizeof(struct udphdr) - L2TP_HDR_MAX -
-			L2TP_PPP_AC_LEN)
+			L2TP_PPP_AC_LEN -
+			(l2tp_tunnel_is_v6(session->tunnel) ? 0 : sizeof(struct iphdr)))
 		goto out_put;
 
 	err = -ENOMEM;
@@ -290,6 +314,19 @@ static void l2tp_ppp_session_close(struct l2tp_session *session)
 	if (!sk)
 		return;
 
+	/* Both references pass to the work. */
+	ps->hangup_sk = sk;
+	ps->hangup_session = session;
+	queue_work(l2tp_ppp_wq, &ps->hangup);
+}
+
+static void l2tp_ppp_hangup_work(struct work_struct *work)
+{
+	struct l2tp_ppp_sess *ps = container_of(work, struct l2tp_ppp_sess,
+						hangup);
+	struct l2tp_session *session = ps->hangup_session;
+	struct sock *sk = ps->hangup_sk;
+
 	lock_sock(sk);
 	rcu_assign_sk_user_data(sk, NULL);
 	if (!sock_flag(sk, SOCK_DEAD)) {
@@ -300,6 +337,7 @@ static void l2tp_ppp_session_close(struct l2tp_session *session)
 	}
 	release_sock(sk);
 	sock_put(sk);
+	/* May free @ps: the last thing done here. */
 	l2tp_session_put(session);
 }
 
@@ -338,6 +376,7 @@ static struct l2tp_session *l2tp_ppp_session_alloc(struct l2tp_tunnel *tunnel,
 	session->owner = THIS_MODULE;
 	ps = l2tp_session_priv(session);
 	mutex_init(&ps->sk_lock);
+	INIT_WORK(&ps->hangup, l2tp_ppp_hangup_work);
 	ps->owner = task_pid_nr(current);
 	return session;
 }
@@ -550,6 +589,13 @@ static int l2tp_ppp_connect(struct socket *sock, struct sockaddr *uaddr,
 		return err;
 	if (!a.tunnel_id)
 		return -EINVAL;
+	/*
+	 * A connect creates a tunnel or a session, or takes over one made
+	 * over netlink: the privilege the netlink API asks for (upstream
+	 * asks none, so any local user could join root's tunnels).
+	 */
+	if (!ns_capable(sock_net(sk)->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
 
 	/* Before lock_sock(): a.fd may be this very socket (bug class 9). */
 	tunnel = l2tp_ppp_get_tunnel(sock_net(sk), &a, &new_tunnel);
@@ -1270,9 +1316,12 @@ static int __init l2tp_ppp_init(void)
 	/* The module alias below spells the type out as a number. */
 	BUILD_BUG_ON(L2TP_PWTYPE_PPP != 7);
 
+	l2tp_ppp_wq = alloc_workqueue("l2tp_ppp", WQ_UNBOUND, 0);
+	if (!l2tp_ppp_wq)
+		return -ENOMEM;
 	err = proto_register(&l2tp_ppp_sk_proto, 0);
 	if (err)
-		return err;
+		goto err_wq;
 #ifdef CONFIG_PROC_FS
 	err = register_pernet_device(&l2tp_ppp_net_ops);
 	if (err)
@@ -1296,6 +1345,8 @@ err_pernet:
 err_proto:
 #endif
 	proto_unregister(&l2tp_ppp_sk_proto);
+err_wq:
+	destroy_workqueue(l2tp_ppp_wq);
 	return err;
 }
 
@@ -1308,6 +1359,8 @@ static void __exit l2tp_ppp_exit(void)
 	unregister_pernet_device(&l2tp_ppp_net_ops);
 #endif
 	proto_unregister(&l2tp_ppp_sk_proto);
+	/* A hangup that dropped the last pin may still be returning. */
+	destroy_workqueue(l2tp_ppp_wq);
 }
 
 module_init(l2tp_ppp_init);
