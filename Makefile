@@ -42,13 +42,19 @@ A ?= ours stock
 # QUICK=1 / FULL=1: the size of a `make bench` run.
 QUICK ?= 0
 FULL ?= 0
+# PROFILE=1: perf profiles of the control-plane workloads instead.
+PROFILE ?= 0
+ROUNDS ?=
 # T: run only the selftests whose name contains this string.
 T ?=
+# KERNEL=debug: build our modules against the debug kernel
+# (selftests/debug-kernel.sh: KASAN, lockdep, kmemleak...) and boot it.
+KERNEL ?=
 
 export KDIR KVER
 
 .PHONY: all modules install clean deps check demo bench style sparse abi-check \
-	static-check vm-check help
+	static-check vm-check help debug-kernel debug-modules fuzz stress
 
 all: modules
 
@@ -78,25 +84,50 @@ deps:
 VM_OUT ?= $(CURDIR)/.build/vm-out
 # The module tree and index that mode "ours" installs in the guest.
 VM_INDEX := $(CURDIR)/.build/depmod
+# How long one test may run before run_tests.sh stops it.
+TEST_TIMEOUT ?= 900
+
+# The kernel the VM boots.  Stock: the installed Debian kernel.  Debug:
+# the cached build of selftests/debug-kernel.sh, our modules built
+# against it in DEBUG_KO, a module index of its own; everything runs
+# about three times slower there, so the limits grow.
+ifeq ($(KERNEL),debug)
+DEBUG_DIR := $(shell bash selftests/debug-kernel.sh --dir)
+DEBUG_KO := $(CURDIR)/.build/debug-ko
+VM_INDEX := $(CURDIR)/.build/debug-depmod
+VM_KERNEL_ENV = VM_KDIR=$(DEBUG_DIR) L2TP_MODROOT=$(DEBUG_DIR)/root \
+	L2TP_KO_DIR=$(DEBUG_KO) KVER=$$(cat $(DEBUG_DIR)/release)
+VM_PREPARE := debug-modules
+VM_TIMEOUT ?= 14400
+TEST_TIMEOUT := $(shell echo $$(($(TEST_TIMEOUT) * 4)))
+else ifneq ($(KERNEL),)
+$(error KERNEL=$(KERNEL): only KERNEL=debug or the default)
+else
+VM_KERNEL_ENV =
+VM_PREPARE :=
+endif
 STATIC_DIR := $(CURDIR)/.build/static
 CHECKPATCH_DIR := $(CURDIR)/.build/checkpatch
 CHECKPATCH := $(CHECKPATCH_DIR)/scripts/checkpatch.pl
 LINUX_SOURCE ?= /usr/src/linux-source-6.12.tar.xz
 STYLE_FILES = $(filter-out %.mod.c,$(wildcard *.c *.h)) $(shell find include -name '*.h')
 
-# The whole suite takes about 35 minutes of guest time in both modes on
-# an idle 2-core host; the limit leaves room for a loaded one, within
-# CI's 90 minutes.
-VM_TIMEOUT ?= 4200
+# The whole suite takes about 55 minutes of guest time in both modes on
+# an idle 2-core host (the fuzzers' and the stress test's smoke sizes
+# included); the limit leaves some room for a loaded one, within CI's 90
+# minutes.
+VM_TIMEOUT ?= 4800
+# What run_tests.sh is given besides the mode: FUZZ_*, STRESS_*, tests.
+VM_TEST_ENV = L2TP_INDEX TEST_TIMEOUT $(VM_EXTRA_ENV)
 
 # The selftests in the VM: modes $(A), tests whose name contains $(T).
 # The tests' summary is the last line; a failed static check ($$static,
 # set by check) makes the exit status non-zero too.
 define vm_check
-case " $(A) " in *" ours "*) bash selftests/run_tests.sh --index $(VM_INDEX) ;; esac; \
+case " $(A) " in *" ours "*) $(VM_KERNEL_ENV) bash selftests/run_tests.sh --index $(VM_INDEX) ;; esac; \
 rm -f $(VM_OUT)/summary; \
-T='$(T)' L2TP_INDEX=$(VM_INDEX) VM_ENV=L2TP_INDEX \
-	bash selftests/vm.sh --out $(VM_OUT) --timeout $(VM_TIMEOUT) -- \
+T='$(T)' L2TP_INDEX=$(VM_INDEX) TEST_TIMEOUT=$(TEST_TIMEOUT) VM_ENV="$(VM_TEST_ENV)" \
+	$(VM_KERNEL_ENV) bash selftests/vm.sh --out $(VM_OUT) --timeout $(VM_TIMEOUT) -- \
 	selftests/run_tests.sh $(A); \
 rc=$$?; \
 if [ "$$static" = failed ]; then echo "static-check failed: see above"; rc=1; fi; \
@@ -114,11 +145,55 @@ check:
 	$(MAKE) modules
 	$(MAKE) -C selftests
 	$(MAKE) -C selftests/harness
+	$(if $(VM_PREPARE),$(MAKE) $(VM_PREPARE))
 	@static=ok; $(MAKE) --no-print-directory static-check || static=failed; \
 	$(vm_check)
 
-vm-check:
+vm-check: $(VM_PREPARE)
 	@static=; $(vm_check)
+
+# The debug kernel, built once per config into ~/.cache/l2tp (about an
+# hour on 2 cores; see README), and our modules built against it in a
+# copy of the sources, so the tree's own build stays the stock kernel's.
+debug-kernel:
+	bash selftests/debug-kernel.sh
+
+debug-modules: debug-kernel
+	@rm -rf $(DEBUG_KO) && mkdir -p $(DEBUG_KO)
+	@git ls-files -co --exclude-standard -- '*.[ch]' Makefile Kbuild Kconfig include \
+		| grep -v -e '^selftests/' -e '^Documentation/' | xargs cp --parents -t $(DEBUG_KO)
+	$(MAKE) -C $(DEBUG_DIR)/src M=$(DEBUG_KO) W=1 modules
+
+# The fuzzers and the race stress on the debug kernel, our modules only
+# by default (A=stock to aim them at upstream).  make fuzz: 1M netlink
+# and socket operations, 10M packets; make stress: DURATION seconds.
+# Under TCG the wire fuzzer sends about 2500 packets/s on the stock
+# kernel and several times fewer on the debug one: the default make fuzz
+# runs for many hours, hence its limits (FUZZ_PACKETS= for less).
+FUZZ_OPS ?= 1000000
+FUZZ_PACKETS ?= 10000000
+# A new seed per make fuzz (the tests print it; FUZZ_SEED= replays one).
+FUZZ_SEED ?= $(shell date +%s)
+DURATION ?= 600
+fuzz: A = ours
+stress: A = ours
+fuzz:
+	@bash selftests/deps.sh
+	$(MAKE) -C selftests
+	$(MAKE) KERNEL=debug debug-modules
+	@static=; FUZZ_OPS=$(FUZZ_OPS) FUZZ_PACKETS=$(FUZZ_PACKETS) FUZZ_SEED=$(FUZZ_SEED) \
+		L2TP_TESTS="$(CURDIR)/selftests/test_fuzz_nl.sh $(CURDIR)/selftests/test_fuzz_wire.sh" \
+		$(MAKE) --no-print-directory KERNEL=debug VM_OUT=$(VM_OUT)-fuzz \
+		VM_EXTRA_ENV="FUZZ_OPS FUZZ_PACKETS FUZZ_SEED L2TP_TESTS" \
+		TEST_TIMEOUT=$$((12 * 3600)) VM_TIMEOUT=$$((25 * 3600)) vm-check A="$(A)"
+stress:
+	@bash selftests/deps.sh
+	$(MAKE) -C selftests
+	$(MAKE) KERNEL=debug debug-modules
+	@STRESS_DURATION=$(DURATION) L2TP_TESTS="$(CURDIR)/selftests/test_stress.sh" \
+		$(MAKE) --no-print-directory KERNEL=debug VM_OUT=$(VM_OUT)-stress \
+		VM_EXTRA_ENV="STRESS_DURATION L2TP_TESTS" \
+		TEST_TIMEOUT=$$(($(DURATION) + 1800)) vm-check A="$(A)"
 
 demo:
 	@bash selftests/deps.sh
@@ -132,7 +207,7 @@ demo:
 # land in $(BENCH_OUT) on the host.  Not part of check: nothing asserts
 # a time.  The guest boots without the tests' slab debugging and KFENCE,
 # which would weigh on every allocation.
-BENCH_OUT ?= $(CURDIR)/.build/bench
+BENCH_OUT ?= $(CURDIR)/.build/bench$(if $(filter 1,$(PROFILE)),-profile)
 # Its own snapshot of the module index (run_tests.sh --index), so that a
 # bench never rewrites the one a concurrent `make check` is reading.
 BENCH_INDEX := $(CURDIR)/.build/bench-depmod
@@ -142,12 +217,13 @@ bench:
 	$(MAKE) -C selftests/bench
 	@bash selftests/run_tests.sh --index $(BENCH_INDEX)
 	@mkdir -p $(BENCH_OUT) && rm -f $(BENCH_OUT)/raw.txt
-	@rc=0; L2TP_INDEX=$(BENCH_INDEX) QUICK=$(QUICK) FULL=$(FULL) \
-		VM_ENV="L2TP_INDEX QUICK FULL" \
+	@rc=0; L2TP_INDEX=$(BENCH_INDEX) QUICK=$(QUICK) FULL=$(FULL) PROFILE=$(PROFILE) \
+		ROUNDS=$(ROUNDS) VM_ENV="L2TP_INDEX QUICK FULL PROFILE $(if $(ROUNDS),ROUNDS)" \
 		VM_CMDLINE="slub_debug=- kfence.sample_interval=0" \
 		bash selftests/vm.sh --out $(BENCH_OUT) --timeout 5400 -- \
 		selftests/bench/bench.sh $(BENCH_OUT) || rc=$$?; \
-	python3 selftests/bench/report.py $(BENCH_OUT) || rc=1; \
+	if [ "$(PROFILE)" = 1 ]; then ls $(BENCH_OUT)/profile-*.txt || rc=1; \
+	else python3 selftests/bench/report.py $(BENCH_OUT) || rc=1; fi; \
 	exit $$rc
 
 # W=1, sparse, checkpatch --strict and the ABI check; all run, any fails.

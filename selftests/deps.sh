@@ -22,6 +22,8 @@ PACKAGES=(
 	procps python3
 	# make bench: its plots
 	gnuplot-nox
+	# make debug-kernel (KERNEL=debug, fuzz, stress): the kernel build
+	flex bison bc libelf-dev libssl-dev
 )
 
 installed() {

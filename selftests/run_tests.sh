@@ -9,7 +9,9 @@
 #   run_tests.sh --run MODE COMMAND...  set MODE up, then run COMMAND
 #                                   (make demo)
 #   KVER=... run_tests.sh --index DIR   (on the host) prepare the module
-#                                   index for mode ours, see index_ours
+#                                   index for mode ours, see index_ours;
+#                                   L2TP_MODROOT / L2TP_KO_DIR for a kernel
+#                                   from debug-kernel.sh
 #
 # For each mode, in order and in this one boot: put the modules in place
 # (ours: the *.ko built at the repository root, copied into
@@ -21,7 +23,11 @@
 #  2. if the l2tp tracepoints were on, every register_tunnel/session must
 #     have met its free_tunnel/session (WireGuard's created/destroyed);
 #  3. every l2tp module must unload (a module reference leak otherwise);
-#  4. the test's part of dmesg must hold no kernel splat.
+#  4. the test's part of dmesg must hold no kernel splat;
+#  5. on a kernel with kmemleak (make check KERNEL=debug), a scan must
+#     report nothing.
+#
+# L2TP_TESTS replaces the list of test scripts (make fuzz, make stress).
 #
 # Each failing step adds a `not ok` line to the test's KTAP output.  The
 # run ends with the line `N passed, N failed, N skipped`, which also goes
@@ -102,8 +108,10 @@ module_path() {
 # depmod must read every module of the kernel for that, which takes 8 s
 # on the host and about 4 minutes under TCG, so `make check` runs this
 # on the host (run_tests.sh --index) and the guest copies the result.
+# For a kernel from debug-kernel.sh, L2TP_MODROOT is its module root and
+# L2TP_KO_DIR where our modules were built against it.
 index_ours() {
-	local base=$1/lib/modules/$KVER real=/lib/modules/$KVER d ko n=0
+	local base=$1/lib/modules/$KVER real=${L2TP_MODROOT:-}/lib/modules/$KVER d ko n=0
 	rm -rf "$1"
 	mkdir -p "$base/updates" "$base/kernel/net"
 	for d in "$real"/kernel/*; do
@@ -113,10 +121,10 @@ index_ours() {
 		[ "${d##*/}" = l2tp ] || ln -s "$d" "$base/kernel/net/"
 	done
 	cp "$real"/modules.order "$real"/modules.builtin* "$base/"
-	for ko in "$ROOT"/*.ko; do
+	for ko in "${L2TP_KO_DIR:-$ROOT}"/*.ko; do
 		[ -e "$ko" ] && cp "$ko" "$base/updates/" && n=$((n + 1))
 	done
-	[ "$n" -gt 0 ] || { echo "no *.ko in $ROOT: build the modules first (make)"; return 1; }
+	[ "$n" -gt 0 ] || { echo "no *.ko in ${L2TP_KO_DIR:-$ROOT}: build the modules first (make)"; return 1; }
 	depmod -b "$1" "$KVER"
 }
 
@@ -230,6 +238,38 @@ trace_off() {
 	echo >"$TRACE/trace"
 }
 
+# -------------------------------------------------------------- kmemleak
+
+KMEMLEAK=/sys/kernel/debug/kmemleak
+
+# On a kernel with kmemleak (the debug kernel): forget what the boot or
+# an earlier test left, so each scan reports only the current test.  The
+# periodic scan is switched off: the runner scans after every test, and
+# each scan takes about 30 s of the debug guest's time.
+kmemleak_clear() {
+	[ -w "$KMEMLEAK" ] && echo clear >"$KMEMLEAK" 2>/dev/null
+	return 0
+}
+
+# Scan now and print what kmemleak reports; false if it reports anything.
+# A report is confirmed by a second scan: an object freed by RCU or a work
+# item just after the first is not listed after the second.  Cleared
+# afterwards either way.
+kmemleak_check() {
+	local report
+	[ -w "$KMEMLEAK" ] || return 0
+	echo scan >"$KMEMLEAK" 2>/dev/null
+	if [ -n "$(head -c 1 "$KMEMLEAK" 2>/dev/null)" ]; then
+		sleep 2
+		echo scan >"$KMEMLEAK" 2>/dev/null
+	fi
+	report=$(cat "$KMEMLEAK" 2>/dev/null)
+	kmemleak_clear
+	[ -z "$report" ] && return 0
+	echo "$report"
+	return 1
+}
+
 # ------------------------------------------------------------------ tests
 
 PASS=0 FAIL=0 SKIP=0
@@ -295,7 +335,7 @@ run_test() {
 	echo "l2tp-selftest: begin $name [$mode]" >/dev/kmsg
 
 	t0=$SECONDS
-	(cd "$TESTDIR" && L2TP_MODE=$mode TEST_NAME=${name%.sh} \
+	(cd "$(dirname "$file")" && L2TP_MODE=$mode TEST_NAME=${name%.sh} \
 		exec timeout -k 10 "${TEST_TIMEOUT:-900}" "$file") 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	echo "# $name [$mode]: exit $rc after $((SECONDS - t0)) s"
@@ -314,6 +354,10 @@ run_test() {
 	trace_off
 	left=$(modules_unload)
 	[ -z "$left" ] || test_fail "module reference leak, still loaded: $left"
+	if ! why=$(kmemleak_check); then
+		test_fail "kmemleak: $(echo "$why" | grep -m 1 '^unreferenced object')"
+		echo "$why" | head -n 60 | sed 's/^/# /'
+	fi
 
 	# test_harness.sh brackets the WARN it injects on purpose; only that
 	# bracket is left out of the scan.
@@ -372,6 +416,8 @@ if dmesg | splat_scan >/tmp/l2tp-splat; then
 fi
 modules_unload >/dev/null
 echo 4096 >"$TRACE/buffer_size_kb"
+[ -w "$KMEMLEAK" ] && echo scan=off >"$KMEMLEAK" 2>/dev/null
+kmemleak_clear
 
 for mode in $MODES; do
 	mp=$PASS mf=$FAIL ms=$SKIP
@@ -389,7 +435,8 @@ for mode in $MODES; do
 		continue
 	fi
 	echo "$why"
-	for t in "$TESTDIR"/test_*.sh; do
+	# L2TP_TESTS: other test scripts than selftests/test_*.sh (make fuzz).
+	for t in ${L2TP_TESTS:-"$TESTDIR"/test_*.sh}; do
 		[ -x "$t" ] || continue
 		case $(basename "$t") in *"$FILTER"*) ;; *) continue ;; esac
 		run_test "$mode" "$t"

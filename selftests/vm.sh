@@ -19,7 +19,10 @@
 # finished (panic, boot failure) and 124 on timeout.
 #
 # Environment: KVER picks /boot/vmlinuz-$KVER (default: the newest 6.12
-# in /lib/modules); VM_ENV lists extra variable names to pass to COMMAND
+# in /lib/modules); VM_KDIR boots a kernel built by debug-kernel.sh
+# instead (its vmlinux, .config and modules from that directory; the
+# guest sees the modules at /lib/modules/RELEASE); VM_ENV lists extra
+# variable names to pass to COMMAND
 # (A, T, V, CI and KVER always pass); VM_CMDLINE adds kernel
 # parameters; VM_ACCEL overrides the -accel option (see vm_boot).
 #
@@ -74,7 +77,7 @@ fail() { echo "initramfs: $*"; sleep 1; reboot -f; }
 mount -t devtmpfs devtmpfs /dev
 exec </dev/console >/dev/console 2>&1
 mount -t proc proc /proc
-for m in /modules/*.ko; do insmod "$m" || fail "insmod $m"; done
+for m in /modules/*.ko; do [ -e "$m" ] || continue; insmod "$m" || fail "insmod $m"; done
 mkdir -p /lower /rw /newroot
 mount -t 9p -o ro,trans=virtio,version=9p2000.L,cache=loose,msize=512000 \
 	hostroot /lower || fail "cannot mount the host root over 9p"
@@ -146,7 +149,7 @@ vm_initramfs() {
 	# Numbered names keep the load order for the glob in /init.
 	local n=10
 	for m in $INITRD_MODULES; do
-		modprobe -S "$kver" --show-depends "$m" >"$stage/deps" ||
+		modprobe ${MODROOT:+-d "$MODROOT"} -S "$kver" --show-depends "$m" >"$stage/deps" ||
 			die "module $m not found for $kver"
 		while read -r verb path _; do
 			[ "$verb" = insmod ] || continue
@@ -174,6 +177,10 @@ vm_initramfs() {
 # .build/vm; only zstd-compressed images (Debian's) are unpacked.
 vm_kernel() {
 	local kver=$1 bz=/boot/vmlinuz-$1 elf=$BUILD/vm/vmlinux-$1 off shoff shnum
+	if [ -n "${VM_KDIR:-}" ]; then
+		echo "$VM_KDIR/src/vmlinux"
+		return
+	fi
 	if [ ! -s "$elf" ] && grep -q '^CONFIG_PVH=y' "/boot/config-$kver" 2>/dev/null; then
 		mkdir -p "$BUILD/vm"
 		off=$(grep -abo -m 1 $'\x28\xb5\x2f\xfd' "$bz" | head -n 1 | cut -d: -f1)
@@ -199,14 +206,14 @@ vm_kernel() {
 vm_cmdline() {
 	local kver=$1 out=$2 cmdline
 	cmdline="console=ttyS0 quiet panic=-1 oops=panic slub_debug=FZPU"
-	grep -q '^CONFIG_KFENCE=y' "/boot/config-$kver" 2>/dev/null &&
+	grep -q '^CONFIG_KFENCE=y' "$KCONFIG" 2>/dev/null &&
 		cmdline+=" kfence.sample_interval=10"
 	# Spectre/Meltdown mitigations only cost time in a test guest (page
 	# table isolation flushes the emulated TLB on every syscall).
 	cmdline+=" mitigations=off"
 	# Room for a long run's messages: dmesg.txt should have them all.
 	cmdline+=" log_buf_len=8M"
-	cmdline+=" VM_STAGE2=$SELF VM_OUT=$out"
+	cmdline+=" VM_STAGE2=$SELF VM_OUT=$out${MODROOT:+ VM_MODROOT=$MODROOT}"
 	echo "$cmdline${VM_CMDLINE:+ $VM_CMDLINE}"
 }
 
@@ -292,8 +299,16 @@ host_main() {
 		esac
 	done
 	[ $# -gt 0 ] || die "usage: vm.sh [--out DIR] [--timeout SEC] [--smp N] [--mem SIZE] [--] COMMAND..."
-	kver=${KVER:-$(vm_default_kver)}
-	[ -r "/boot/vmlinuz-$kver" ] || die "no /boot/vmlinuz-$kver"
+	if [ -n "${VM_KDIR:-}" ]; then
+		[ -e "$VM_KDIR/done" ] || die "no built kernel in $VM_KDIR (selftests/debug-kernel.sh)"
+		kver=$(cat "$VM_KDIR/release")
+		KCONFIG=$VM_KDIR/src/.config MODROOT=$VM_KDIR/root
+		export KVER=$kver
+	else
+		kver=${KVER:-$(vm_default_kver)}
+		[ -r "/boot/vmlinuz-$kver" ] || die "no /boot/vmlinuz-$kver"
+		KCONFIG=/boot/config-$kver MODROOT=
+	fi
 	command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: make deps"
 	mkdir -p "$out"
 	out=$(readlink -f "$out")
@@ -346,6 +361,12 @@ guest_main() {
 	export HOME=/root LANG=C.UTF-8 TERM=linux
 	read -r up _ </proc/uptime
 	echo "vm.sh: guest up after $up s"
+	# A kernel from VM_KDIR: its modules where modprobe looks for them
+	# (the bind mount lands on the tmpfs overlay, the cache stays as is).
+	if [ -n "${VM_MODROOT:-}" ]; then
+		mkdir -p "/lib/modules/$(uname -r)"
+		mount --bind "$VM_MODROOT/lib/modules/$(uname -r)" "/lib/modules/$(uname -r)"
+	fi
 	: >"$VM_OUT/started"
 	bash "$VM_OUT/cmd.sh" </dev/null || rc=$?
 	dmesg >"$VM_OUT/dmesg.txt"
