@@ -1561,10 +1561,11 @@ static void check_orphan(int s, const char *why, const char *tag)
 	if (ours_only("the orphaned socket is hung up")) {
 		check_errno(rc, err, ENOTCONN,
 			    "%s: after %s, the socket is hung up: send is ENOTCONN", tag, why);
+		/* The hangup comes from a work item: poll waits for it. */
+		result(poll(&p, 1, 5000) == 1 && (p.revents & POLLHUP),
+		       "%s: ... poll gives POLLHUP", tag);
 		CHECK(getsockname(s, &a.sa, &len), ENOTCONN,
 		      "%s: ... getsockname is ENOTCONN", tag);
-		result(poll(&p, 1, 0) == 1 && (p.revents & POLLHUP),
-		       "%s: ... poll gives POLLHUP", tag);
 		/* Blocking (bounded): a non-blocking read would be EAGAIN. */
 		setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 		result(recv(s, buf, sizeof(buf), 0) == 0, "%s: ... recv gives end of file", tag);
