@@ -15,6 +15,9 @@
 # Environment: QUICK=1 (a smoke run of a few minutes), FULL=1 (adds
 # 100k objects), ROUNDS, DUR (seconds per iperf3 run), and the lists
 # DP_KINDS, DP_TESTS, CTL_NS, ETH_NS, ETH_BIG, SCALE_NS (see below).
+# PROFILE=1: instead of the measures, one `perf record` (cpu-clock, call
+# graphs, the whole guest) per control-plane workload and mode, reported
+# in OUTDIR/profile-MODE-WORKLOAD.txt: where the time of a ratio goes.
 
 set -uo pipefail
 
@@ -27,6 +30,8 @@ NLB=$BENCH_DIR/l2tp_bench_nl
 OUT=${1:-${VM_OUT:-/tmp/l2tp-bench}}
 RAW=$OUT/raw.txt
 
+# One round of profiles is enough: they show where time goes, not how much.
+[ "${PROFILE:-0}" = 1 ] && : "${ROUNDS:=1}"
 if [ "${QUICK:-0}" = 1 ]; then
 	: "${ROUNDS:=1}" "${DUR:=1}" "${CTL_NS:=1000}" "${ETH_NS:=50}"
 	: "${ETH_BIG:=}" "${SCALE_NS:=1000}"
@@ -214,6 +219,41 @@ bench_control() {
 	fi
 }
 
+# ------------------------------------------------------------- profile
+
+# profile_one TAG COMMAND...: perf over COMMAND run in a fresh netns; the
+# report (flat by symbol, then the callers of the top ones) is written
+# here, where the modules' symbols are still loaded.
+profile_one() {
+	local tag=$1 data=/tmp/perf-$CUR-$1.data rep=$OUT/profile-$CUR-$1.txt
+	shift
+	ip netns add bc && ip -n bc link set lo up || return
+	progress "profile: $tag"
+	perf record -q -a -g -F 999 -e cpu-clock -o "$data" -- \
+		ip netns exec bc "$@" >"$OUT/profile-$CUR-$tag.out" 2>&1
+	ip netns del bc
+	{
+		echo "# perf record -a -g -e cpu-clock: $CUR, $*"
+		sed 's/^/# /' "$OUT/profile-$CUR-$tag.out"
+		perf report -i "$data" --stdio --no-children --sort sym \
+			--percent-limit 0.7 -g none 2>/dev/null | grep -v '^$'
+		echo
+		echo "# call chains of the top entries"
+		perf report -i "$data" --stdio --no-children --sort sym \
+			--percent-limit 3 -g caller,0.5,callee,function,percent \
+			--max-stack 14 2>/dev/null | grep -v '^$' | head -n 400
+	} >"$rep"
+	rm -f "$data"
+}
+
+bench_profile() {
+	echo 0 >/proc/sys/kernel/kptr_restrict
+	echo -1 >/proc/sys/kernel/perf_event_paranoid
+	profile_one ppp10000 "$NLB" sessions 10000 ppp
+	profile_one tun10000 "$NLB" tunnels 10000
+	profile_one eth1000 "$NLB" sessions 1000 eth
+}
+
 # --------------------------------------------------------------- main
 
 # A function, so that bash has read all of it before it starts: the
@@ -246,6 +286,10 @@ main() {
 			fi
 			modprobe -a l2tp_core l2tp_netlink l2tp_eth l2tp_ip l2tp_ip6 l2tp_ppp
 			echo "l2tp-bench: round $ROUND $CUR" >/dev/kmsg
+			if [ "${PROFILE:-0}" = 1 ]; then
+				bench_profile
+				continue
+			fi
 			progress "calibration"
 			record calib_ms "$("$NLB" calib | awk '{ print $2 }')"
 			bench_datapath

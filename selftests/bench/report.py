@@ -5,7 +5,11 @@
 # METRIC VALUE" from bench.sh) and write
 #
 #   DIR/results.json   every metric: values, median, min, max, IQR per
-#                      mode, and the ratio of the medians ours/stock
+#                      mode, and the ratio of the medians ours/stock,
+#                      also after normalising each round by its own
+#                      calibration loop ("norm"): a time is scaled by
+#                      calib_median/calib_of_that_round, a rate by the
+#                      inverse, memory not at all
 #   DIR/results.txt    the table also printed on the terminal
 #   DIR/*.png          the scaling curves (metrics named NAME@N), with
 #                      gnuplot when it is installed
@@ -35,9 +39,17 @@ def quartiles(v):
     return q[0], q[2]
 
 
+def speed_bound(metric):
+    """Times and rates move with the emulated CPU's speed; memory not."""
+    base = metric.split("@")[0]
+    return base.endswith("_ms") or better_higher(metric)
+
+
 def load(path):
     data = {}
     order = []
+    calib = {}
+    rounds = []
     with open(path) as f:
         for line in f:
             parts = line.split()
@@ -52,10 +64,29 @@ def load(path):
                 data[metric] = {m: [] for m in MODES}
                 order.append(metric)
             data[metric].setdefault(mode, []).append(value)
-    return data, order
+            if metric == "calib_ms":
+                calib[(mode, rnd)] = value
+            rounds.append((mode, rnd, metric, value))
+    return data, order, normalized(rounds, calib)
 
 
-def summarize(data, order):
+def normalized(rounds, calib):
+    """The values scaled to the median calibration, per mode."""
+    if not calib:
+        return {}
+    ref = statistics.median(calib.values())
+    norm = {}
+    for mode, rnd, metric, value in rounds:
+        c = calib.get((mode, rnd))
+        if not c or not speed_bound(metric):
+            continue
+        scale = ref / c
+        value = value / scale if better_higher(metric) else value * scale
+        norm.setdefault(metric, {}).setdefault(mode, []).append(value)
+    return norm
+
+
+def summarize(data, order, norm):
     out = {}
     for metric in order:
         entry = {"higher_is_better": better_higher(metric)}
@@ -76,6 +107,11 @@ def summarize(data, order):
             }
         if "ours" in entry and "stock" in entry and entry["stock"]["median"]:
             entry["ratio"] = entry["ours"]["median"] / entry["stock"]["median"]
+        n = norm.get(metric, {})
+        if n.get("ours") and n.get("stock") and not entry.get("calibration"):
+            so = statistics.median(n["stock"])
+            if so:
+                entry["norm_ratio"] = statistics.median(n["ours"]) / so
         out[metric] = entry
     return out
 
@@ -115,12 +151,14 @@ def rows(summary):
             else:
                 cells += ["-", "-", "0"]
         r = e.get("ratio")
-        cells += ["%.2f" % r if r is not None else "-", verdict(e)]
+        nr = e.get("norm_ratio")
+        cells += ["%.2f" % r if r is not None else "-",
+                  "%.2f" % nr if nr is not None else "-", verdict(e)]
         yield cells
 
 
 HEAD = ["metric", "ours", "ours min-max", "n", "stock", "stock min-max", "n",
-        "ours/stock", "(>30%)"]
+        "ours/stock", "norm", "(>30%)"]
 
 
 def text_table(summary):
@@ -201,8 +239,8 @@ def main():
     raw = os.path.join(outdir, "raw.txt")
     if not os.path.exists(raw) or not os.path.getsize(raw):
         sys.exit("report.py: no results in %s" % raw)
-    data, order = load(raw)
-    summary = summarize(data, order)
+    data, order, norm = load(raw)
+    summary = summarize(data, order, norm)
     if "--markdown" in sys.argv:
         print(markdown_table(summary))
         return
