@@ -67,6 +67,9 @@ static struct l2tp_skb_cb *l2tp_skb_cb(struct sk_buff *skb)
 #define L2TP_OOS_RESYNC_COUNT	4
 
 static struct workqueue_struct *l2tp_wq;
+
+/* Sessions with a small private area; see L2TP_SESSION_PRIV_CACHED. */
+static struct kmem_cache *l2tp_session_cache;
 static unsigned int l2tp_net_id;
 
 /**
@@ -1020,6 +1023,7 @@ static void l2tp_session_free_rcu(struct rcu_head *head)
 						    rcu);
 
 	free_percpu(session->stats.pcpu);
+	/* kfree() takes objects of any slab cache, l2tp_session_cache too. */
 	kfree(session);
 }
 
@@ -1038,12 +1042,11 @@ void l2tp_session_put(struct l2tp_session *session)
 	if (session->tunnel)
 		l2tp_tunnel_put(session->tunnel);
 	if (test_bit(L2TP_OWNER_PINNED, &session->flags))
-		module_put(session->owner);
+		module_put(session->ops->owner);
 	call_rcu(&session->rcu, l2tp_session_free_rcu);
 }
 EXPORT_SYMBOL_GPL(l2tp_session_put);
 
-static void l2tp_session_del_work(struct work_struct *work);
 static void l2tp_reorder_timer_fn(struct timer_list *t);
 
 /* Length of the data header of @session for a given send_seq. */
@@ -1094,7 +1097,10 @@ struct l2tp_session *l2tp_session_create(int priv_size,
 {
 	struct l2tp_session *session;
 
-	session = kzalloc(sizeof(*session) + priv_size, GFP_KERNEL);
+	if (priv_size <= L2TP_SESSION_PRIV_CACHED)
+		session = kmem_cache_zalloc(l2tp_session_cache, GFP_KERNEL);
+	else
+		session = kzalloc(sizeof(*session) + priv_size, GFP_KERNEL);
 	if (!session)
 		return ERR_PTR(-ENOMEM);
 	if (l2tp_stats_init(&session->stats)) {
@@ -1125,11 +1131,7 @@ struct l2tp_session *l2tp_session_create(int priv_size,
 	refcount_set(&session->refcount, 1);
 	skb_queue_head_init(&session->reorder_q);
 	timer_setup(&session->reorder_timer, l2tp_reorder_timer_fn, 0);
-	INIT_LIST_HEAD(&session->close_node);
-	INIT_WORK(&session->del_work, l2tp_session_del_work);
 	set_bit(L2TP_ATTACHED, &session->flags);
-	snprintf(session->name, sizeof(session->name), "sess %u/%u",
-		 tunnel->tunnel_id, session_id);
 	if (cfg->ifname)
 		strscpy(session->ifname, cfg->ifname, IFNAMSIZ);
 	l2tp_session_set_header_len(session);
@@ -1214,8 +1216,8 @@ int l2tp_session_register(struct l2tp_session *session,
 	err = l2tp_session_check_ids(session, extack);
 	if (err)
 		return err;
-	if (session->owner) {
-		if (!try_module_get(session->owner))
+	if (session->ops && session->ops->owner) {
+		if (!try_module_get(session->ops->owner))
 			return -ENODEV;
 		set_bit(L2TP_OWNER_PINNED, &session->flags);
 	}
@@ -1256,7 +1258,7 @@ out_unlock:
 
 	if (err) {
 		if (test_and_clear_bit(L2TP_OWNER_PINNED, &session->flags))
-			module_put(session->owner);
+			module_put(session->ops->owner);
 		return err;
 	}
 	set_bit(L2TP_REGISTERED, &session->flags);
@@ -1347,14 +1349,34 @@ static void l2tp_sessions_close(struct list_head *batch)
 	}
 }
 
-static void l2tp_session_del_work(struct work_struct *work)
+/*
+ * Sessions deleted asynchronously, from any namespace, wait here for the
+ * one work item that closes them: a burst of deletes becomes one batch
+ * (one RTNL section for all their netdevs), and a session needs a list
+ * node instead of a work item of its own.
+ */
+static LLIST_HEAD(l2tp_session_del_list);
+
+static void l2tp_session_del_work_fn(struct work_struct *work)
 {
-	struct l2tp_session *session = container_of(work, struct l2tp_session,
-						    del_work);
+	struct l2tp_session *session, *tmp;
+	struct llist_node *queued;
 	LIST_HEAD(batch);
 
-	list_add(&session->close_node, &batch);
+	queued = llist_reverse_order(llist_del_all(&l2tp_session_del_list));
+	/* The _safe walk reads del_node before close_node overwrites it. */
+	llist_for_each_entry_safe(session, tmp, queued, del_node)
+		list_add_tail(&session->close_node, &batch);
 	l2tp_sessions_close(&batch);
+}
+
+static DECLARE_WORK(l2tp_session_del_work, l2tp_session_del_work_fn);
+
+/* Hand an unpublished session (and its table reference) to the work. */
+static void l2tp_session_queue_close(struct l2tp_session *session)
+{
+	if (llist_add(&session->del_node, &l2tp_session_del_list))
+		queue_work(l2tp_wq, &l2tp_session_del_work);
 }
 
 /**
@@ -1369,7 +1391,7 @@ static void l2tp_session_del_work(struct work_struct *work)
 void l2tp_session_delete(struct l2tp_session *session)
 {
 	if (l2tp_session_unpublish(session))
-		queue_work(l2tp_wq, &session->del_work);
+		l2tp_session_queue_close(session);
 }
 EXPORT_SYMBOL_GPL(l2tp_session_delete);
 
@@ -1395,7 +1417,7 @@ void l2tp_session_delete_sync(struct l2tp_session *session)
 		return;
 	}
 	if (session->ops && session->ops->unregister_netdev) {
-		queue_work(l2tp_wq, &session->del_work);
+		l2tp_session_queue_close(session);
 		wait_on_bit(&session->flags, L2TP_ATTACHED, TASK_UNINTERRUPTIBLE);
 		return;
 	}
@@ -1574,8 +1596,9 @@ static void l2tp_rx_session(struct l2tp_session *session,
 		if (!pskb_may_pull(skb, h->off + clen))
 			goto invalid;
 		if (memcmp(skb->data + h->off, session->peer_cookie, clen)) {
-			net_dbg_ratelimited("%s: cookie mismatch\n",
-					    session->name);
+			net_dbg_ratelimited(L2TP_SESSION_FMT ": cookie mismatch\n",
+					    session->tunnel->tunnel_id,
+					    session->session_id);
 			atomic_long_inc(&session->stats.rx_cookie_discards);
 			goto drop;
 		}
@@ -1584,8 +1607,9 @@ static void l2tp_rx_session(struct l2tp_session *session,
 	if (l2tp_rx_parse_opts(session, skb, h))
 		goto invalid;
 	if (!l2tp_rx_seq_mode(session, cb->has_seq)) {
-		net_dbg_ratelimited("%s: sequence numbers required\n",
-				    session->name);
+		net_dbg_ratelimited(L2TP_SESSION_FMT ": sequence numbers required\n",
+				    session->tunnel->tunnel_id,
+				    session->session_id);
 		atomic_long_inc(&session->stats.rx_seq_discards);
 		goto drop;
 	}
@@ -2228,8 +2252,8 @@ int l2tp_xmit_skb(struct l2tp_session *session, struct sk_buff *skb)
 			err = l2tp_xmit4(session, skb, &len);
 	}
 	if (err) {
-		net_dbg_ratelimited("%s: transmit failed: %d\n", session->name,
-				    err);
+		net_dbg_ratelimited(L2TP_SESSION_FMT ": transmit failed: %d\n",
+				    tunnel->tunnel_id, session->session_id, err);
 		atomic_long_inc(&tunnel->stats.tx_errors);
 		atomic_long_inc(&session->stats.tx_errors);
 		kfree_skb(skb);
@@ -2373,9 +2397,18 @@ static int __init l2tp_init(void)
 	BUILD_BUG_ON(L2TP_CB_OFFSET + sizeof(struct l2tp_skb_cb) >
 		     sizeof_field(struct sk_buff, cb));
 
-	l2tp_wq = alloc_workqueue("l2tp", WQ_UNBOUND, 0);
-	if (!l2tp_wq)
+	l2tp_session_cache = kmem_cache_create("l2tp_session",
+					       sizeof(struct l2tp_session) +
+					       L2TP_SESSION_PRIV_CACHED,
+					       __alignof__(struct l2tp_session),
+					       0, NULL);
+	if (!l2tp_session_cache)
 		return -ENOMEM;
+	l2tp_wq = alloc_workqueue("l2tp", WQ_UNBOUND, 0);
+	if (!l2tp_wq) {
+		err = -ENOMEM;
+		goto err_cache;
+	}
 	err = register_pernet_device(&l2tp_net_ops);
 	if (err)
 		goto err_wq;
@@ -2384,6 +2417,8 @@ static int __init l2tp_init(void)
 
 err_wq:
 	destroy_workqueue(l2tp_wq);
+err_cache:
+	kmem_cache_destroy(l2tp_session_cache);
 	return err;
 }
 
@@ -2393,6 +2428,7 @@ static void __exit l2tp_exit(void)
 	destroy_workqueue(l2tp_wq);
 	/* Objects are freed by RCU callbacks that live in this module. */
 	rcu_barrier();
+	kmem_cache_destroy(l2tp_session_cache);
 }
 
 module_init(l2tp_init);

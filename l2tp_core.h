@@ -287,6 +287,8 @@ struct l2tp_session;
 
 /**
  * struct l2tp_session_ops - callbacks of a session, set by its pseudowire
+ * @owner: module providing the callbacks; l2tp_session_register() pins it
+ *	and the last l2tp_session_put() releases it
  * @recv_skb: deliver a data packet whose L2TP header has been pulled.
  *	Softirq context under RCU; the callee owns @skb. @data_len is the
  *	length that was counted in the receive statistics.
@@ -298,6 +300,7 @@ struct l2tp_session;
  * @show: append pseudowire details to the debugfs listing.
  */
 struct l2tp_session_ops {
+	struct module *owner;
 	void (*recv_skb)(struct l2tp_session *session, struct sk_buff *skb,
 			 int data_len);
 	void (*close)(struct l2tp_session *session);
@@ -311,25 +314,22 @@ struct l2tp_session_ops {
  * @session_id: our session id (16 bits used for L2TPv2)
  * @peer_session_id: the peer's id, sent in data headers
  * @tunnel: the parent tunnel; the session holds a reference on it
- * @refcount: held by the tunnel's session table, by the deletion work,
- *	by the pseudowire's objects (netdev, socket) and by get/put callers
  * @flags: L2TP_DEAD once deletion started; L2TP_ATTACHED until the
  *	pseudowire is detached (netdev unlisted, or closed)
+ * @refcount: held by the tunnel's session table, by the deletion work,
+ *	by the pseudowire's objects (netdev, socket) and by get/put callers
  * @pwtype: pseudowire type (enum l2tp_pwtype)
  * @ops: pseudowire callbacks, see &struct l2tp_session_ops
- * @owner: module providing @ops; l2tp_session_register() pins it and the
- *	last l2tp_session_put() releases it
  * @cookie: cookie sent in L2TPv3 data headers
- * @cookie_len: 0, 4 or 8
  * @peer_cookie: cookie required in received L2TPv3 data headers
+ * @cookie_len: 0, 4 or 8
  * @peer_cookie_len: 0, 4 or 8
- * @l2specific_type: L2TPv3 sublayer type
  * @recv_seq: see &struct l2tp_session_cfg (READ_ONCE/WRITE_ONCE: changed
  *	by netlink and socket options while packets flow)
  * @send_seq: see &struct l2tp_session_cfg; the LAC logic may flip it on
  *	receive, so it is also read and written with *_ONCE
  * @lns_mode: see &struct l2tp_session_cfg
- * @reorder_timeout: jiffies to hold out-of-order packets, 0 = drop them
+ * @l2specific_type: L2TPv3 sublayer type
  * @hdr_len: length of the data header we build (depends on @send_seq)
  * @ns: next sequence number to send; atomic because a netdev with lltx
  *	transmits on several CPUs at once and each packet needs its own number
@@ -340,35 +340,40 @@ struct l2tp_session_ops {
  * @nr_oos: last out-of-sequence number seen while not reordering
  * @nr_oos_count: in-order run after @nr_oos, to resynchronise
  * @reorder_skip: adopt the next received number as @nr
+ * @reorder_timeout: jiffies to hold out-of-order packets, 0 = drop them
  * @reorder_q: packets held for reordering, ordered by sequence number
  * @reorder_timer: expires held packets even when no new packet arrives
  * @stats: session counters
  * @v3_node: entry in the per-net L2TPv3 session table
+ * @del_node: queues the session for the deletion work (l2tp_session_delete)
  * @close_node: links the session into a teardown batch
- * @del_work: the deletion work item
  * @rcu: frees the session after a grace period
- * @name: "sess <tid>/<sid>", for log messages
  * @ifname: interface name of the pseudowire's netdev, for lookups
  * @priv: pseudowire private area, see l2tp_session_priv()
+ *
+ * @del_node, @close_node and @rcu share their memory: a session is queued
+ * for the deletion work at most once (the unpublish winner does it), the
+ * work takes it off that list before linking it into a batch, and the
+ * batch unlinks it before dropping the table's reference, so the last
+ * put, which queues @rcu, always comes later. Memory per session is a
+ * benchmark target (a 100k-session LNS), so the layout is kept tight.
  */
 struct l2tp_session {
 	u32 session_id;
 	u32 peer_session_id;
 	struct l2tp_tunnel *tunnel;
-	refcount_t refcount;
 	unsigned long flags;
+	refcount_t refcount;
 	enum l2tp_pwtype pwtype;
 	const struct l2tp_session_ops *ops;
-	struct module *owner;
 	u8 cookie[L2TP_COOKIE_MAX];
-	u8 cookie_len;
 	u8 peer_cookie[L2TP_COOKIE_MAX];
+	u8 cookie_len;
 	u8 peer_cookie_len;
-	u16 l2specific_type;
 	u8 recv_seq;
 	u8 send_seq;
 	u8 lns_mode;
-	unsigned long reorder_timeout;
+	u16 l2specific_type;
 	unsigned int hdr_len;
 	atomic_t ns;
 	u32 nr;
@@ -377,17 +382,30 @@ struct l2tp_session {
 	u32 nr_oos;
 	int nr_oos_count;
 	int reorder_skip;
+	unsigned long reorder_timeout;
 	struct sk_buff_head reorder_q;
 	struct timer_list reorder_timer;
 	struct l2tp_stats stats;
 	struct rhlist_head v3_node;
-	struct list_head close_node;
-	struct work_struct del_work;
-	struct rcu_head rcu;
-	char name[L2TP_SESSION_NAME_MAX];
+	union {
+		struct llist_node del_node;
+		struct list_head close_node;
+		struct rcu_head rcu;
+	};
 	char ifname[IFNAMSIZ];
 	unsigned long priv[] __aligned(sizeof(unsigned long));
 };
+
+/* How log lines and tracepoints name a session: tunnel id, session id. */
+#define L2TP_SESSION_FMT	"sess %u/%u"
+
+/*
+ * Pseudowire private areas up to this size share the core's session
+ * cache (12 sessions to a 4 KiB page on x86_64 instead of 8 in
+ * kmalloc-512); bigger ones, such as a PPP area with lockdep's mutex,
+ * come from kmalloc.
+ */
+#define L2TP_SESSION_PRIV_CACHED	64
 
 /**
  * struct l2tp_pw_ops - how the management API creates a pseudowire type
@@ -407,6 +425,12 @@ struct l2tp_pw_ops {
 static inline void *l2tp_session_priv(struct l2tp_session *session)
 {
 	return &session->priv[0];
+}
+
+/* The session whose private area @priv is. */
+static inline struct l2tp_session *l2tp_priv_session(void *priv)
+{
+	return container_of(priv, struct l2tp_session, priv[0]);
 }
 
 static inline bool l2tp_tunnel_dead(const struct l2tp_tunnel *tunnel)

@@ -54,7 +54,7 @@
  *   so a receiver that saw the pointer may use the device until its
  *   rcu_read_unlock(). Nothing else keeps a device pointer, so no
  *   netdevice_tracker is needed.
- * - Sessions pin this module through &struct l2tp_session.owner, so it
+ * - Sessions pin this module through &struct l2tp_session_ops.owner, so it
  *   cannot be unloaded while any of them is registered.
  *
  * Teardown can start from either end, and both ends converge:
@@ -324,6 +324,7 @@ static void l2tp_eth_show(struct seq_file *m, struct l2tp_session *session)
 }
 
 static const struct l2tp_session_ops l2tp_eth_session_ops = {
+	.owner			= THIS_MODULE,
 	.recv_skb		= l2tp_eth_recv,
 	.close			= l2tp_eth_close,
 	.unregister_netdev	= l2tp_eth_unregister_netdev,
@@ -358,7 +359,6 @@ static int l2tp_eth_session_create(struct net *net, struct l2tp_tunnel *tunnel,
 	if (IS_ERR(session))
 		return PTR_ERR(session);
 	session->ops = &l2tp_eth_session_ops;
-	session->owner = THIS_MODULE;
 	spriv = l2tp_session_priv(session);
 
 	dev = alloc_netdev(sizeof(*priv), name, name_assign_type,

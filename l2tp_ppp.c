@@ -44,7 +44,7 @@
  *   RCU pointer that holds one socket reference. The sockets are
  *   SOCK_RCU_FREE, so the receive path may use the pointer under RCU
  *   alone (no sock_hold() on a socket whose count may already be zero).
- * - Sessions pin this module through &struct l2tp_session.owner, and
+ * - Sessions pin this module through &struct l2tp_session_ops.owner, and
  *   sockets pin it through their proto, so it cannot go away under
  *   either.
  *
@@ -66,7 +66,7 @@
  *   until its LCP echoes time out. That part needs lock_sock(), which a
  *   socket call may hold across a user copy for as long as userspace
  *   likes (a userfaultfd page, a FUSE mapping): it runs in a work item
- *   of this module (&l2tp_ppp_sess.hangup), so that netlink deletes, the
+ *   of this module (&l2tp_ppp_sock.hangup), so that netlink deletes, the
  *   core's deletion work and netns exit never wait for a socket lock.
  *   Until it has run, the channel's transmit path drops what it is given
  *   for the dead session.
@@ -103,20 +103,36 @@
  * @sk: the connected PPPoL2TP socket, or NULL; a counted reference
  * @closed: set by l2tp_ppp_session_close(): no socket may attach any more
  * @owner: pid of the process that created the session (getsockname)
- * @hangup: detaches the socket the close took from @sk (@hangup_sk); it
- *	owns the socket's session reference and the session's socket one
- * @hangup_sk: that socket
- * @hangup_session: this session, whose reference the socket held
  */
 struct l2tp_ppp_sess {
 	struct mutex sk_lock;	/* @sk writers, @closed */
 	struct sock __rcu *sk;
 	bool closed;
 	pid_t owner;
+};
+
+/**
+ * struct l2tp_ppp_sock - a PPPoL2TP socket
+ * @po: the PPPoX socket (first: pppox_sk() casts)
+ * @hangup: detaches the socket from @hangup_session after the session's
+ *	close took it; owns the socket's session reference and the
+ *	session's socket one. One work item per socket, not one shared
+ *	one: a hangup may wait for the socket lock as long as userspace
+ *	holds it, and must not hold up the others. It lives here rather
+ *	than in the session because most sessions of a busy LNS wait
+ *	without a socket, or never get one.
+ * @hangup_session: that session
+ */
+struct l2tp_ppp_sock {
+	struct pppox_sock po;
 	struct work_struct hangup;
-	struct sock *hangup_sk;
 	struct l2tp_session *hangup_session;
 };
+
+static struct l2tp_ppp_sock *l2tp_ppp_sk(struct sock *sk)
+{
+	return container_of(pppox_sk(sk), struct l2tp_ppp_sock, po);
+}
 
 /* Runs the hangups; destroyed (so drained) at module exit. */
 static struct workqueue_struct *l2tp_ppp_wq;
@@ -157,8 +173,9 @@ static void l2tp_ppp_recv(struct l2tp_session *session, struct sk_buff *skb,
 	sk = rcu_dereference(ps->sk);
 	if (!sk) {
 		rcu_read_unlock();
-		net_dbg_ratelimited("%s: no socket for received frame\n",
-				    session->name);
+		net_dbg_ratelimited(L2TP_SESSION_FMT ": no socket for received frame\n",
+				    session->tunnel->tunnel_id,
+				    session->session_id);
 		kfree_skb(skb);
 		return;
 	}
@@ -315,17 +332,16 @@ static void l2tp_ppp_session_close(struct l2tp_session *session)
 		return;
 
 	/* Both references pass to the work. */
-	ps->hangup_sk = sk;
-	ps->hangup_session = session;
-	queue_work(l2tp_ppp_wq, &ps->hangup);
+	l2tp_ppp_sk(sk)->hangup_session = session;
+	queue_work(l2tp_ppp_wq, &l2tp_ppp_sk(sk)->hangup);
 }
 
 static void l2tp_ppp_hangup_work(struct work_struct *work)
 {
-	struct l2tp_ppp_sess *ps = container_of(work, struct l2tp_ppp_sess,
-						hangup);
-	struct l2tp_session *session = ps->hangup_session;
-	struct sock *sk = ps->hangup_sk;
+	struct l2tp_ppp_sock *psk = container_of(work, struct l2tp_ppp_sock,
+						 hangup);
+	struct l2tp_session *session = psk->hangup_session;
+	struct sock *sk = &psk->po.sk;
 
 	lock_sock(sk);
 	rcu_assign_sk_user_data(sk, NULL);
@@ -336,9 +352,9 @@ static void l2tp_ppp_hangup_work(struct work_struct *work)
 		sk->sk_state_change(sk);
 	}
 	release_sock(sk);
-	sock_put(sk);
-	/* May free @ps: the last thing done here. */
 	l2tp_session_put(session);
+	/* May free @psk: the last thing done here. */
+	sock_put(sk);
 }
 
 static void l2tp_ppp_show(struct seq_file *m, struct l2tp_session *session)
@@ -355,6 +371,7 @@ static void l2tp_ppp_show(struct seq_file *m, struct l2tp_session *session)
 }
 
 static const struct l2tp_session_ops l2tp_ppp_session_ops = {
+	.owner		= THIS_MODULE,
 	.recv_skb	= l2tp_ppp_recv,
 	.close		= l2tp_ppp_session_close,
 	.show		= l2tp_ppp_show,
@@ -373,10 +390,8 @@ static struct l2tp_session *l2tp_ppp_session_alloc(struct l2tp_tunnel *tunnel,
 	if (IS_ERR(session))
 		return session;
 	session->ops = &l2tp_ppp_session_ops;
-	session->owner = THIS_MODULE;
 	ps = l2tp_session_priv(session);
 	mutex_init(&ps->sk_lock);
-	INIT_WORK(&ps->hangup, l2tp_ppp_hangup_work);
 	ps->owner = task_pid_nr(current);
 	return session;
 }
@@ -1179,8 +1194,9 @@ static void l2tp_ppp_seq_show_session(struct seq_file *m,
 	l2tp_stats_read(&session->stats, &s);
 	rcu_read_lock();
 	sk = rcu_dereference(ps->sk);
-	seq_printf(m, "  SESSION '%s' %08X/%d %04X/%04X -> %04X/%04X %d %c\n",
-		   session->name, ntohl(inet->inet_saddr),
+	seq_printf(m, "  SESSION '" L2TP_SESSION_FMT "' %08X/%d %04X/%04X -> %04X/%04X %d %c\n",
+		   tunnel->tunnel_id, session->session_id,
+		   ntohl(inet->inet_saddr),
 		   ntohs(inet->inet_sport), tunnel->tunnel_id,
 		   session->session_id, READ_ONCE(tunnel->peer_tunnel_id),
 		   session->peer_session_id, sk ? READ_ONCE(sk->sk_state) : 0,
@@ -1276,7 +1292,7 @@ static const struct proto_ops l2tp_ppp_ops = {
 static struct proto l2tp_ppp_sk_proto = {
 	.name		= "PPPOL2TP",
 	.owner		= THIS_MODULE,
-	.obj_size	= sizeof(struct pppox_sock),
+	.obj_size	= sizeof(struct l2tp_ppp_sock),
 };
 
 static int l2tp_ppp_create(struct net *net, struct socket *sock, int kern)
@@ -1300,6 +1316,7 @@ static int l2tp_ppp_create(struct net *net, struct socket *sock, int kern)
 	 */
 	sk->sk_type = SOCK_STREAM;
 	sk->sk_destruct = l2tp_ppp_sk_destruct;
+	INIT_WORK(&l2tp_ppp_sk(sk)->hangup, l2tp_ppp_hangup_work);
 	return 0;
 }
 

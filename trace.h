@@ -46,7 +46,10 @@ DECLARE_EVENT_CLASS(session_only_evt,
 		    TP_PROTO(struct l2tp_session *session),
 		    TP_ARGS(session),
 		    TP_STRUCT__entry(__array(char, name, L2TP_SESSION_NAME_MAX)),
-		    TP_fast_assign(memcpy(__entry->name, session->name, L2TP_SESSION_NAME_MAX);),
+		    TP_fast_assign(snprintf(__entry->name, L2TP_SESSION_NAME_MAX,
+					    L2TP_SESSION_FMT,
+					    session->tunnel->tunnel_id,
+					    session->session_id);),
 		    TP_printk("%s", __entry->name));
 
 TRACE_EVENT(register_tunnel,
@@ -87,7 +90,9 @@ TRACE_EVENT(register_session,
 			     __field(u32, sid)
 			     __field(u32, psid)
 			     __field(enum l2tp_pwtype, pwtype)),
-	    TP_fast_assign(memcpy(__entry->name, session->name, L2TP_SESSION_NAME_MAX);
+	    TP_fast_assign(snprintf(__entry->name, L2TP_SESSION_NAME_MAX,
+				    L2TP_SESSION_FMT, session->tunnel->tunnel_id,
+				    session->session_id);
 			   __entry->tid = session->tunnel->tunnel_id;
 			   __entry->ptid = session->tunnel->peer_tunnel_id;
 			   __entry->sid = session->session_id;
@@ -119,7 +124,10 @@ DECLARE_EVENT_CLASS(session_seqnum_evt,
 		    TP_STRUCT__entry(__array(char, name, L2TP_SESSION_NAME_MAX)
 				     __field(u32, ns)
 				     __field(u32, nr)),
-		    TP_fast_assign(memcpy(__entry->name, session->name, L2TP_SESSION_NAME_MAX);
+		    TP_fast_assign(snprintf(__entry->name, L2TP_SESSION_NAME_MAX,
+					    L2TP_SESSION_FMT,
+					    session->tunnel->tunnel_id,
+					    session->session_id);
 				   __entry->ns = atomic_read(&session->ns) & session->nr_max;
 				   __entry->nr = session->nr;),
 		    TP_printk("%s: ns=%u nr=%u", __entry->name, __entry->ns, __entry->nr));
@@ -139,7 +147,10 @@ DECLARE_EVENT_CLASS(session_pkt_discard_evt,
 				     __field(u32, pkt_ns)
 				     __field(u32, my_nr)
 				     __field(u32, reorder_q_len)),
-		    TP_fast_assign(memcpy(__entry->name, session->name, L2TP_SESSION_NAME_MAX);
+		    TP_fast_assign(snprintf(__entry->name, L2TP_SESSION_NAME_MAX,
+					    L2TP_SESSION_FMT,
+					    session->tunnel->tunnel_id,
+					    session->session_id);
 				   __entry->pkt_ns = pkt_ns;
 				   __entry->my_nr = session->nr;
 				   __entry->reorder_q_len = skb_queue_len(&session->reorder_q);),
