@@ -211,6 +211,10 @@ BENCH_OUT ?= $(CURDIR)/.build/bench$(if $(filter 1,$(PROFILE)),-profile)
 # Its own snapshot of the module index (run_tests.sh --index), so that a
 # bench never rewrites the one a concurrent `make check` is reading.
 BENCH_INDEX := $(CURDIR)/.build/bench-depmod
+# bench.sh's workload lists, passed on when given (even empty: skipped).
+BENCH_LISTS = $(foreach v,DUR DP_KINDS DP_TESTS CTL_NS ETH_NS ETH_BIG SCALE_NS,\
+		$(if $(filter command line environment,$(origin $(v))),$(v)))
+
 bench:
 	@bash selftests/deps.sh
 	$(MAKE) modules
@@ -218,7 +222,7 @@ bench:
 	@bash selftests/run_tests.sh --index $(BENCH_INDEX)
 	@mkdir -p $(BENCH_OUT) && rm -f $(BENCH_OUT)/raw.txt
 	@rc=0; L2TP_INDEX=$(BENCH_INDEX) QUICK=$(QUICK) FULL=$(FULL) PROFILE=$(PROFILE) \
-		ROUNDS=$(ROUNDS) VM_ENV="L2TP_INDEX QUICK FULL PROFILE $(if $(ROUNDS),ROUNDS)" \
+		ROUNDS=$(ROUNDS) VM_ENV="L2TP_INDEX QUICK FULL PROFILE $(if $(ROUNDS),ROUNDS) $(BENCH_LISTS)" \
 		VM_CMDLINE="slub_debug=- kfence.sample_interval=0" \
 		bash selftests/vm.sh --out $(BENCH_OUT) --timeout 5400 -- \
 		selftests/bench/bench.sh $(BENCH_OUT) || rc=$$?; \

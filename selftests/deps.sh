@@ -19,7 +19,9 @@ PACKAGES=(
 	linux-image-6.12-amd64 qemu-system-x86 busybox-static cpio gzip file
 	# tests and their userspace
 	iproute2 iputils-ping libmnl-dev pkg-config tcpdump iperf3 xl2tpd ppp
-	procps python3
+	procps python3 ethtool jq
+	# make bench PROFILE=1
+	linux-perf
 	# make bench: its plots
 	gnuplot-nox
 	# make debug-kernel (KERNEL=debug, fuzz, stress): the kernel build

@@ -32,22 +32,24 @@ RAW=$OUT/raw.txt
 
 # One round of profiles is enough: they show where time goes, not how much.
 [ "${PROFILE:-0}" = 1 ] && : "${ROUNDS:=1}"
+# The lists take their defaults only when unset: an empty one given
+# (`make bench DP_KINDS= CTL_NS= ETH_NS= ETH_BIG=10000`) skips that part.
 if [ "${QUICK:-0}" = 1 ]; then
-	: "${ROUNDS:=1}" "${DUR:=1}" "${CTL_NS:=1000}" "${ETH_NS:=50}"
-	: "${ETH_BIG:=}" "${SCALE_NS:=1000}"
-	: "${DP_KINDS:=bare udp4 udp6 ip4}" "${DP_TESTS:=tcp udp64}"
+	: "${ROUNDS:=1}" "${DUR:=1}" "${CTL_NS=1000}" "${ETH_NS=50}"
+	: "${ETH_BIG=}" "${SCALE_NS=1000}"
+	: "${DP_KINDS=bare udp4 udp6 ip4}" "${DP_TESTS=tcp udp64}"
 else
 	# Stock unregisters netdevs one at a time: Ethernet sessions stay
 	# few, and ETH_BIG (round 1 only) is for the longer runs.
-	: "${ROUNDS:=3}" "${DUR:=2}" "${CTL_NS:=1000 10000}" "${ETH_NS:=1000}"
-	: "${ETH_BIG:=}" "${SCALE_NS:=1000 10000}"
+	: "${ROUNDS:=3}" "${DUR:=2}" "${CTL_NS=1000 10000}" "${ETH_NS=1000}"
+	: "${ETH_BIG=}" "${SCALE_NS=1000 10000}"
 	if [ "${FULL:-0}" = 1 ]; then
-		CTL_NS+=" 100000" SCALE_NS+=" 100000"
+		CTL_NS+="${CTL_NS:+ 100000}" SCALE_NS+="${SCALE_NS:+ 100000}"
 		: "${ETH_BIG:=10000}"
 	fi
 fi
-: "${DP_KINDS:=bare udp4 udp6 ip4 udp4-seq udp4-cookie}"
-: "${DP_TESTS:=tcp udp64 udp1400}"
+: "${DP_KINDS=bare udp4 udp6 ip4 udp4-seq udp4-cookie}"
+: "${DP_TESTS=tcp udp64 udp1400}"
 MODES="ours stock"
 T0=$SECONDS
 
