@@ -184,28 +184,118 @@ static const struct {
 	{ L2TP_ATTR_RX_INVALID, offsetof(struct l2tp_stats_snapshot, rx_invalid) },
 };
 
-static int l2tp_nl_put_stats(struct sk_buff *skb, const struct l2tp_stats *stats)
+/*
+ * Writing attributes in place. nla_put() costs a chain of out-of-line
+ * calls per attribute (nla_put, __nla_put, __nla_reserve, skb_put and a
+ * memset), which was half the CPU time of dumping 10000 sessions
+ * (make bench PROFILE=1). Session messages and the stats nest have a
+ * known largest size: the fill checks the tailroom for it once, writes
+ * its attributes at the tail with these inline helpers, and skb_put()s
+ * what it used. The bytes are the ones nla_put() would write, padding
+ * and (where the architecture wants it) the 64-bit pad attribute
+ * included.
+ */
+struct l2tp_nl_w {
+	u8 *pos;
+};
+
+static void l2tp_nl_w_start(struct l2tp_nl_w *w, struct sk_buff *skb)
 {
+	w->pos = skb_tail_pointer(skb);
+}
+
+static void l2tp_nl_w_end(struct l2tp_nl_w *w, struct sk_buff *skb)
+{
+	skb_put(skb, w->pos - skb_tail_pointer(skb));
+}
+
+static __always_inline void l2tp_nl_w_attr(struct l2tp_nl_w *w, int type,
+					   const void *data, int len)
+{
+	struct nlattr *nla = (struct nlattr *)w->pos;
+
+	nla->nla_type = type;
+	nla->nla_len = nla_attr_size(len);
+	memcpy(nla_data(nla), data, len);
+	memset((u8 *)nla_data(nla) + len, 0, nla_padlen(len));
+	w->pos += nla_total_size(len);
+}
+
+static __always_inline void l2tp_nl_w_u8(struct l2tp_nl_w *w, int type, u8 v)
+{
+	l2tp_nl_w_attr(w, type, &v, sizeof(v));
+}
+
+static __always_inline void l2tp_nl_w_u16(struct l2tp_nl_w *w, int type,
+					  u16 v)
+{
+	l2tp_nl_w_attr(w, type, &v, sizeof(v));
+}
+
+static __always_inline void l2tp_nl_w_u32(struct l2tp_nl_w *w, int type,
+					  u32 v)
+{
+	l2tp_nl_w_attr(w, type, &v, sizeof(v));
+}
+
+/* As nla_put_u64_64bit(): a pad attribute first if the value would
+ * otherwise be misaligned on an architecture that minds.
+ */
+static __always_inline void l2tp_nl_w_u64(struct l2tp_nl_w *w, int type,
+					  u64 v, int padattr)
+{
+	if (!IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) &&
+	    IS_ALIGNED((unsigned long)w->pos, 8)) {
+		struct nlattr *pad = (struct nlattr *)w->pos;
+
+		pad->nla_type = padattr;
+		pad->nla_len = nla_attr_size(0);
+		w->pos += nla_total_size(0);
+	}
+	l2tp_nl_w_attr(w, type, &v, sizeof(v));
+}
+
+/* Room the stats nest takes at most. */
+#define L2TP_NL_STATS_MAX	(nla_total_size(0) + \
+				 ARRAY_SIZE(l2tp_nl_stats_layout) * \
+				 nla_total_size_64bit(sizeof(u64)))
+
+/* Room the attributes of a session message take at most. */
+#define L2TP_NL_SESSION_MAX	(5 * nla_total_size(sizeof(u32)) + \
+				 nla_total_size(sizeof(u16)) + \
+				 nla_total_size(IFNAMSIZ) + \
+				 2 * nla_total_size(L2TP_COOKIE_MAX) + \
+				 4 * nla_total_size(sizeof(u8)) + \
+				 nla_total_size_64bit(sizeof(u64)) + \
+				 L2TP_NL_STATS_MAX)
+
+static void l2tp_nl_w_stats(struct l2tp_nl_w *w, const struct l2tp_stats *stats)
+{
+	struct nlattr *nest = (struct nlattr *)w->pos;
 	struct l2tp_stats_snapshot snap;
-	struct nlattr *nest;
 	unsigned int i;
 
 	l2tp_stats_read(stats, &snap);
+	/* Like nla_nest_start_noflag(): upstream sets no NLA_F_NESTED. */
+	nest->nla_type = L2TP_ATTR_STATS;
+	w->pos += NLA_HDRLEN;
+	for (i = 0; i < ARRAY_SIZE(l2tp_nl_stats_layout); i++)
+		l2tp_nl_w_u64(w, l2tp_nl_stats_layout[i].type,
+			      *(const u64 *)((const u8 *)&snap +
+					     l2tp_nl_stats_layout[i].offset),
+			      L2TP_ATTR_STATS_PAD);
+	nest->nla_len = w->pos - (u8 *)nest;
+}
 
-	nest = nla_nest_start_noflag(skb, L2TP_ATTR_STATS);
-	if (!nest)
+static int l2tp_nl_put_stats(struct sk_buff *skb, const struct l2tp_stats *stats)
+{
+	struct l2tp_nl_w w;
+
+	if (skb_tailroom(skb) < L2TP_NL_STATS_MAX)
 		return -EMSGSIZE;
-	for (i = 0; i < ARRAY_SIZE(l2tp_nl_stats_layout); i++) {
-		const u64 *val = (const u64 *)((const u8 *)&snap +
-					       l2tp_nl_stats_layout[i].offset);
-
-		if (nla_put_u64_64bit(skb, l2tp_nl_stats_layout[i].type, *val,
-				      L2TP_ATTR_STATS_PAD)) {
-			nla_nest_cancel(skb, nest);
-			return -EMSGSIZE;
-		}
-	}
-	nla_nest_end(skb, nest);
+	l2tp_nl_w_start(&w, skb);
+	l2tp_nl_w_stats(&w, stats);
+	l2tp_nl_w_end(&w, skb);
 	return 0;
 }
 
@@ -309,39 +399,38 @@ static int l2tp_nl_session_fill(struct sk_buff *skb,
 {
 	unsigned long timeout = READ_ONCE(session->reorder_timeout);
 	struct l2tp_tunnel *tunnel = session->tunnel;
+	struct l2tp_nl_w w;
 
-	if (nla_put_u32(skb, L2TP_ATTR_CONN_ID, tunnel->tunnel_id) ||
-	    nla_put_u32(skb, L2TP_ATTR_SESSION_ID, session->session_id) ||
-	    nla_put_u32(skb, L2TP_ATTR_PEER_CONN_ID, tunnel->peer_tunnel_id) ||
-	    nla_put_u32(skb, L2TP_ATTR_PEER_SESSION_ID,
-			session->peer_session_id) ||
-	    nla_put_u32(skb, L2TP_ATTR_DEBUG, 0) ||
-	    nla_put_u16(skb, L2TP_ATTR_PW_TYPE, session->pwtype))
+	if (skb_tailroom(skb) < L2TP_NL_SESSION_MAX)
 		return -EMSGSIZE;
-
-	if (session->ifname[0] &&
-	    nla_put_string(skb, L2TP_ATTR_IFNAME, session->ifname))
-		return -EMSGSIZE;
-	if (session->cookie_len &&
-	    nla_put(skb, L2TP_ATTR_COOKIE, session->cookie_len, session->cookie))
-		return -EMSGSIZE;
-	if (session->peer_cookie_len &&
-	    nla_put(skb, L2TP_ATTR_PEER_COOKIE, session->peer_cookie_len,
-		    session->peer_cookie))
-		return -EMSGSIZE;
-
-	if (nla_put_u8(skb, L2TP_ATTR_RECV_SEQ, READ_ONCE(session->recv_seq)) ||
-	    nla_put_u8(skb, L2TP_ATTR_SEND_SEQ, READ_ONCE(session->send_seq)) ||
-	    nla_put_u8(skb, L2TP_ATTR_LNS_MODE, READ_ONCE(session->lns_mode)))
-		return -EMSGSIZE;
-	if (l2tp_tunnel_uses_xfrm(tunnel) &&
-	    nla_put_u8(skb, L2TP_ATTR_USING_IPSEC, 1))
-		return -EMSGSIZE;
-	if (timeout &&
-	    nla_put_msecs(skb, L2TP_ATTR_RECV_TIMEOUT, timeout, L2TP_ATTR_PAD))
-		return -EMSGSIZE;
-
-	return l2tp_nl_put_stats(skb, &session->stats);
+	l2tp_nl_w_start(&w, skb);
+	l2tp_nl_w_u32(&w, L2TP_ATTR_CONN_ID, tunnel->tunnel_id);
+	l2tp_nl_w_u32(&w, L2TP_ATTR_SESSION_ID, session->session_id);
+	l2tp_nl_w_u32(&w, L2TP_ATTR_PEER_CONN_ID,
+		      READ_ONCE(tunnel->peer_tunnel_id));
+	l2tp_nl_w_u32(&w, L2TP_ATTR_PEER_SESSION_ID, session->peer_session_id);
+	l2tp_nl_w_u32(&w, L2TP_ATTR_DEBUG, 0);
+	l2tp_nl_w_u16(&w, L2TP_ATTR_PW_TYPE, session->pwtype);
+	if (session->ifname[0])
+		l2tp_nl_w_attr(&w, L2TP_ATTR_IFNAME, session->ifname,
+			       strnlen(session->ifname, IFNAMSIZ - 1) + 1);
+	if (session->cookie_len)
+		l2tp_nl_w_attr(&w, L2TP_ATTR_COOKIE, session->cookie,
+			       session->cookie_len);
+	if (session->peer_cookie_len)
+		l2tp_nl_w_attr(&w, L2TP_ATTR_PEER_COOKIE, session->peer_cookie,
+			       session->peer_cookie_len);
+	l2tp_nl_w_u8(&w, L2TP_ATTR_RECV_SEQ, READ_ONCE(session->recv_seq));
+	l2tp_nl_w_u8(&w, L2TP_ATTR_SEND_SEQ, READ_ONCE(session->send_seq));
+	l2tp_nl_w_u8(&w, L2TP_ATTR_LNS_MODE, READ_ONCE(session->lns_mode));
+	if (l2tp_tunnel_uses_xfrm(tunnel))
+		l2tp_nl_w_u8(&w, L2TP_ATTR_USING_IPSEC, 1);
+	if (timeout)
+		l2tp_nl_w_u64(&w, L2TP_ATTR_RECV_TIMEOUT,
+			      jiffies_to_msecs(timeout), L2TP_ATTR_PAD);
+	l2tp_nl_w_stats(&w, &session->stats);
+	l2tp_nl_w_end(&w, skb);
+	return 0;
 }
 
 /**

@@ -20,6 +20,10 @@
  *	deletes the tunnel holding them.  Every deletion is timed until
  *	the dump is empty and, for eth, the last netdev is gone.
  *
+ *   l2tp_bench_nl dumps R
+ *	Dumps all sessions R times; prints the mean time of one dump (for
+ *	profiling the dump alone after a fill).
+ *
  *   l2tp_bench_nl fill TID N FIRST_SID
  *	Adds N ppp sessions (ids FIRST_SID...) to tunnel TID and exits;
  *	they go with the tunnel.
@@ -463,6 +467,15 @@ int main(int argc, char **argv)
 		bench_tunnels(number(argv[2]));
 	} else if (argc == 4 && !strcmp(argv[1], "sessions")) {
 		bench_sessions(number(argv[2]), !strcmp(argv[3], "eth"));
+	} else if (argc == 3 && !strcmp(argv[1], "dumps")) {
+		uint32_t i, r = number(argv[2]);
+		double t = now_ms();
+		long n = 0;
+
+		for (i = 0; i < r; i++)
+			n += dump(L2TP_CMD_SESSION_GET);
+		result("dump_ms", (now_ms() - t) / r);
+		result("dump_sessions", n / r);
 	} else if (argc == 5 && !strcmp(argv[1], "fill")) {
 		double t = now_ms();
 
@@ -471,7 +484,7 @@ int main(int argc, char **argv)
 		result("fill_ms", now_ms() - t);
 	} else {
 		fprintf(stderr, "usage: l2tp_bench_nl calib | tunnels N | "
-			"sessions N eth|ppp | fill TID N FIRST_SID\n");
+			"sessions N eth|ppp | fill TID N FIRST_SID | dumps R\n");
 		return 2;
 	}
 	return 0;
