@@ -1047,6 +1047,7 @@ void l2tp_session_put(struct l2tp_session *session)
 }
 EXPORT_SYMBOL_GPL(l2tp_session_put);
 
+static void l2tp_session_del_work(struct work_struct *work);
 static void l2tp_reorder_timer_fn(struct timer_list *t);
 
 /* Length of the data header of @session for a given send_seq. */
@@ -1129,6 +1130,7 @@ struct l2tp_session *l2tp_session_create(int priv_size,
 	/* A new session takes the peer's first sequence number as is. */
 	session->reorder_skip = 1;
 	refcount_set(&session->refcount, 1);
+	INIT_WORK(&session->del_work, l2tp_session_del_work);
 	skb_queue_head_init(&session->reorder_q);
 	timer_setup(&session->reorder_timer, l2tp_reorder_timer_fn, 0);
 	set_bit(L2TP_ATTACHED, &session->flags);
@@ -1349,34 +1351,15 @@ static void l2tp_sessions_close(struct list_head *batch)
 	}
 }
 
-/*
- * Sessions deleted asynchronously, from any namespace, wait here for the
- * one work item that closes them: a burst of deletes becomes one batch
- * (one RTNL section for all their netdevs), and a session needs a list
- * node instead of a work item of its own.
- */
-static LLIST_HEAD(l2tp_session_del_list);
-
-static void l2tp_session_del_work_fn(struct work_struct *work)
+static void l2tp_session_del_work(struct work_struct *work)
 {
-	struct l2tp_session *session, *tmp;
-	struct llist_node *queued;
+	struct l2tp_session *session = container_of(work, struct l2tp_session,
+						    del_work);
 	LIST_HEAD(batch);
 
-	queued = llist_reverse_order(llist_del_all(&l2tp_session_del_list));
-	/* The _safe walk reads del_node before close_node overwrites it. */
-	llist_for_each_entry_safe(session, tmp, queued, del_node)
-		list_add_tail(&session->close_node, &batch);
+	/* Overwrites the work item: see &struct l2tp_session. */
+	list_add(&session->close_node, &batch);
 	l2tp_sessions_close(&batch);
-}
-
-static DECLARE_WORK(l2tp_session_del_work, l2tp_session_del_work_fn);
-
-/* Hand an unpublished session (and its table reference) to the work. */
-static void l2tp_session_queue_close(struct l2tp_session *session)
-{
-	if (llist_add(&session->del_node, &l2tp_session_del_list))
-		queue_work(l2tp_wq, &l2tp_session_del_work);
 }
 
 /**
@@ -1391,7 +1374,7 @@ static void l2tp_session_queue_close(struct l2tp_session *session)
 void l2tp_session_delete(struct l2tp_session *session)
 {
 	if (l2tp_session_unpublish(session))
-		l2tp_session_queue_close(session);
+		queue_work(l2tp_wq, &session->del_work);
 }
 EXPORT_SYMBOL_GPL(l2tp_session_delete);
 
@@ -1417,7 +1400,7 @@ void l2tp_session_delete_sync(struct l2tp_session *session)
 		return;
 	}
 	if (session->ops && session->ops->unregister_netdev) {
-		l2tp_session_queue_close(session);
+		queue_work(l2tp_wq, &session->del_work);
 		wait_on_bit(&session->flags, L2TP_ATTACHED, TASK_UNINTERRUPTIBLE);
 		return;
 	}

@@ -345,18 +345,23 @@ struct l2tp_session_ops {
  * @reorder_timer: expires held packets even when no new packet arrives
  * @stats: session counters
  * @v3_node: entry in the per-net L2TPv3 session table
- * @del_node: queues the session for the deletion work (l2tp_session_delete)
+ * @del_work: the deletion work item
  * @close_node: links the session into a teardown batch
  * @rcu: frees the session after a grace period
  * @ifname: interface name of the pseudowire's netdev, for lookups
  * @priv: pseudowire private area, see l2tp_session_priv()
  *
- * @del_node, @close_node and @rcu share their memory: a session is queued
- * for the deletion work at most once (the unpublish winner does it), the
- * work takes it off that list before linking it into a batch, and the
- * batch unlinks it before dropping the table's reference, so the last
- * put, which queues @rcu, always comes later. Memory per session is a
- * benchmark target (a 100k-session LNS), so the layout is kept tight.
+ * @del_work shares its memory with @close_node and @rcu, which are used
+ * only after it: the work is queued at most once (by the unpublish
+ * winner), its function links the session into a batch (a work item may
+ * reuse its memory once its function runs), and the batch unlinks it
+ * before dropping the table's reference, so the last put, which queues
+ * @rcu, comes later still. @rcu is not at @del_work's address, which
+ * DEBUG_OBJECTS tracks. A work item per session, not one shared one:
+ * closing a session with a netdev waits in rtnl_unlock() for the
+ * device's references, and one-by-one deletes overlap those waits only
+ * if their works run side by side. Memory per session is a benchmark
+ * target (a 100k-session LNS), so the layout is kept tight.
  */
 struct l2tp_session {
 	u32 session_id;
@@ -388,9 +393,11 @@ struct l2tp_session {
 	struct l2tp_stats stats;
 	struct rhlist_head v3_node;
 	union {
-		struct llist_node del_node;
-		struct list_head close_node;
-		struct rcu_head rcu;
+		struct work_struct del_work;
+		struct {
+			struct list_head close_node;
+			struct rcu_head rcu;
+		};
 	};
 	char ifname[IFNAMSIZ];
 	unsigned long priv[] __aligned(sizeof(unsigned long));
@@ -400,12 +407,12 @@ struct l2tp_session {
 #define L2TP_SESSION_FMT	"sess %u/%u"
 
 /*
- * Pseudowire private areas up to this size share the core's session
- * cache (12 sessions to a 4 KiB page on x86_64 instead of 8 in
- * kmalloc-512); bigger ones, such as a PPP area with lockdep's mutex,
- * come from kmalloc.
+ * Pseudowire private areas up to this size (PPP's and Ethernet's, on a
+ * production config) share the core's session cache: 12 sessions to a
+ * 4 KiB page on x86_64, where kmalloc-512 holds 8. Bigger ones, such as
+ * a PPP area with a debug mutex, come from kmalloc.
  */
-#define L2TP_SESSION_PRIV_CACHED	64
+#define L2TP_SESSION_PRIV_CACHED	48
 
 /**
  * struct l2tp_pw_ops - how the management API creates a pseudowire type
