@@ -24,9 +24,9 @@
  *	Dumps all sessions R times; prints the mean time of one dump (for
  *	profiling the dump alone after a fill).
  *
- *   l2tp_bench_nl fill TID N FIRST_SID
- *	Adds N ppp sessions (ids FIRST_SID...) to tunnel TID and exits;
- *	they go with the tunnel.
+ *   l2tp_bench_nl fill TID N FIRST_SID [eth]
+ *	Adds N ppp (or eth) sessions (ids FIRST_SID...) to tunnel TID and
+ *	exits; they go with the tunnel.
  *
  * Results are lines "NAME VALUE" (times in ms, memory in bytes per
  * object); anything else goes to stderr.  Exit status 1 on any error.
@@ -476,15 +476,16 @@ int main(int argc, char **argv)
 			n += dump(L2TP_CMD_SESSION_GET);
 		result("dump_ms", (now_ms() - t) / r);
 		result("dump_sessions", n / r);
-	} else if (argc == 5 && !strcmp(argv[1], "fill")) {
+	} else if ((argc == 5 || (argc == 6 && !strcmp(argv[5], "eth"))) &&
+		   !strcmp(argv[1], "fill")) {
 		double t = now_ms();
 
-		create_sessions(number(argv[3]), false, number(argv[2]),
+		create_sessions(number(argv[3]), argc == 6, number(argv[2]),
 				number(argv[4]));
 		result("fill_ms", now_ms() - t);
 	} else {
 		fprintf(stderr, "usage: l2tp_bench_nl calib | tunnels N | "
-			"sessions N eth|ppp | fill TID N FIRST_SID | dumps R\n");
+			"sessions N eth|ppp | fill TID N FIRST_SID [eth] | dumps R\n");
 		return 2;
 	}
 	return 0;
