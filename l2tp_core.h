@@ -434,12 +434,6 @@ static inline void *l2tp_session_priv(struct l2tp_session *session)
 	return &session->priv[0];
 }
 
-/* The session whose private area @priv is. */
-static inline struct l2tp_session *l2tp_priv_session(void *priv)
-{
-	return container_of(priv, struct l2tp_session, priv[0]);
-}
-
 static inline bool l2tp_tunnel_dead(const struct l2tp_tunnel *tunnel)
 {
 	return test_bit(L2TP_DEAD, &tunnel->flags);
