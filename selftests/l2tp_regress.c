@@ -532,38 +532,30 @@ static bool nl_reply(struct l2tp_nl *c, struct nl_obj *o)
 	return true;
 }
 
+struct nl_dump_arg {
+	void (*cb)(const struct nl_obj *o, void *arg);
+	void *arg;
+};
+
+static void nl_dump_msg(const struct nlmsghdr *m, void *arg)
+{
+	struct nl_dump_arg *d = arg;
+	struct nl_obj o;
+
+	nl_parse(m, &o);
+	if (d->cb)
+		d->cb(&o, d->arg);
+}
+
 /* A dump; @cb sees every object. 0 or the positive errno. */
 static int nl_dump(struct l2tp_nl *c, uint8_t cmd,
 		   void (*cb)(const struct nl_obj *o, void *arg), void *arg)
 {
 	struct nlmsghdr *nlh = l2tp_nl_req(c, cmd);
-	struct nl_obj o;
+	struct nl_dump_arg d = { cb, arg };
 
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	if (mnl_socket_sendto(c->sk, nlh, nlh->nlmsg_len) < 0)
-		return errno;
-	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(c->sk, c->rx, sizeof(c->rx));
-		const struct nlmsghdr *m = (const void *)c->rx;
-		int len = n;
-
-		if (n < 0)
-			return errno;
-		for (; mnl_nlmsg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
-			if (m->nlmsg_seq != nlh->nlmsg_seq)
-				continue;
-			if (m->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (m->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = mnl_nlmsg_get_payload(m);
-
-				return -e->error;
-			}
-			nl_parse(m, &o);
-			if (cb)
-				cb(&o, arg);
-		}
-	}
+	return l2tp_nl_run(c, nlh, nl_dump_msg, &d);
 }
 
 /* Poll a GET until it says ENODEV: true, or false after GONE_WAIT_S. */

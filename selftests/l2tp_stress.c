@@ -692,6 +692,21 @@ static int dump_attr_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+struct dump_arg {
+	int *count;
+	struct dump_ids *ids;
+};
+
+static void dump_msg(const struct nlmsghdr *m, void *arg)
+{
+	struct dump_arg *d = arg;
+
+	(*d->count)++;
+	if (d->ids)
+		mnl_attr_parse(m, sizeof(struct genlmsghdr), dump_attr_cb,
+			       d->ids);
+}
+
 /* A TUNNEL_GET or SESSION_GET dump: the object count in *@count and,
  * with @ids, each object's CONN_ID. 0 or the errno.
  */
@@ -699,40 +714,13 @@ static int nl_dump(struct l2tp_nl *c, uint8_t cmd, int *count,
 		   struct dump_ids *ids)
 {
 	struct nlmsghdr *nlh = l2tp_nl_req(c, cmd);
+	struct dump_arg d = { count, ids };
 
 	*count = 0;
 	if (ids)
 		ids->n = 0;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	if (mnl_socket_sendto(c->sk, nlh, nlh->nlmsg_len) < 0)
-		return errno;
-	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(c->sk, c->rx, sizeof(c->rx));
-		const struct nlmsghdr *m = (const void *)c->rx;
-		int len = n;
-
-		if (n < 0)
-			return errno;
-		for (; mnl_nlmsg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
-			if (m->nlmsg_seq != nlh->nlmsg_seq)
-				continue;
-			if (m->nlmsg_type == NLMSG_DONE) {
-				const int *e = mnl_nlmsg_get_payload(m);
-
-				return m->nlmsg_len >= NLMSG_LENGTH(4) && *e < 0 ?
-				       -*e : 0;
-			}
-			if (m->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = mnl_nlmsg_get_payload(m);
-
-				return -e->error;
-			}
-			(*count)++;
-			if (ids)
-				mnl_attr_parse(m, sizeof(struct genlmsghdr),
-					       dump_attr_cb, ids);
-		}
-	}
+	return l2tp_nl_run(c, nlh, dump_msg, &d);
 }
 
 /* --------------------------------------------------------- the world */

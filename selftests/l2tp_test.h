@@ -160,10 +160,15 @@ struct l2tp_nl {
 	bool has_reply;
 };
 
-/* Send @nlh and read until its ack: 0 or the positive errno. */
-static __maybe_unused int l2tp_nl_txn(struct l2tp_nl *c, struct nlmsghdr *nlh)
+/*
+ * Send @nlh and read until its ack or, for a dump, its NLMSG_DONE; @cb
+ * (if any) sees each data message of the answer. 0 or the positive errno
+ * (of the ack, or the one a failed dump puts in NLMSG_DONE).
+ */
+static __maybe_unused int
+l2tp_nl_run(struct l2tp_nl *c, struct nlmsghdr *nlh,
+	    void (*cb)(const struct nlmsghdr *m, void *arg), void *arg)
 {
-	c->has_reply = false;
 	if (mnl_socket_sendto(c->sk, nlh, nlh->nlmsg_len) < 0)
 		return errno;
 	for (;;) {
@@ -181,14 +186,35 @@ static __maybe_unused int l2tp_nl_txn(struct l2tp_nl *c, struct nlmsghdr *nlh)
 
 				return -e->error;
 			}
-			if (m->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (!c->has_reply && m->nlmsg_len <= sizeof(c->reply)) {
-				memcpy(c->reply, m, m->nlmsg_len);
-				c->has_reply = true;
+			if (m->nlmsg_type == NLMSG_DONE) {
+				const int *e = mnl_nlmsg_get_payload(m);
+
+				return m->nlmsg_len >= NLMSG_LENGTH(4) && *e < 0 ?
+				       -*e : 0;
 			}
+			if (cb)
+				cb(m, arg);
 		}
 	}
+}
+
+static void l2tp_nl_keep_reply(const struct nlmsghdr *m, void *arg)
+{
+	struct l2tp_nl *c = arg;
+
+	if (!c->has_reply && m->nlmsg_len <= sizeof(c->reply)) {
+		memcpy(c->reply, m, m->nlmsg_len);
+		c->has_reply = true;
+	}
+}
+
+/* Send @nlh and read until its ack: 0 or the positive errno; the first
+ * data message of the answer is kept in c->reply.
+ */
+static __maybe_unused int l2tp_nl_txn(struct l2tp_nl *c, struct nlmsghdr *nlh)
+{
+	c->has_reply = false;
+	return l2tp_nl_run(c, nlh, l2tp_nl_keep_reply, c);
 }
 
 /* A genetlink request header for @cmd of family @type in c->tx. */
