@@ -47,6 +47,9 @@ PROFILE ?= 0
 ROUNDS ?=
 # T: run only the selftests whose name contains this string.
 T ?=
+# JOBS=N: spread the selftests over N test VMs that run at once
+# (selftests/vm_shards.sh); each takes one host core.
+JOBS ?= 1
 # KERNEL=debug: build our modules against the debug kernel
 # (selftests/debug-kernel.sh: KASAN, lockdep, kmemleak...) and boot it.
 KERNEL ?=
@@ -127,8 +130,8 @@ define vm_check
 case " $(A) " in *" ours "*) $(VM_KERNEL_ENV) bash selftests/run_tests.sh --index $(VM_INDEX) ;; esac; \
 rm -f $(VM_OUT)/summary; \
 T='$(T)' L2TP_INDEX=$(VM_INDEX) TEST_TIMEOUT=$(TEST_TIMEOUT) VM_ENV="$(VM_TEST_ENV)" \
-	$(VM_KERNEL_ENV) bash selftests/vm.sh --out $(VM_OUT) --timeout $(VM_TIMEOUT) -- \
-	selftests/run_tests.sh $(A); \
+	$(VM_KERNEL_ENV) bash $(if $(filter-out 1,$(JOBS)),selftests/vm_shards.sh $(JOBS),selftests/vm.sh) \
+	--out $(VM_OUT) --timeout $(VM_TIMEOUT) -- selftests/run_tests.sh $(A); \
 rc=$$?; \
 if [ "$$static" = failed ]; then echo "static-check failed: see above"; rc=1; fi; \
 if [ -s $(VM_OUT)/summary ]; then tail -n 1 $(VM_OUT)/summary; else \

@@ -31,7 +31,8 @@
 #
 # Each failing step adds a `not ok` line to the test's KTAP output.  The
 # run ends with the line `N passed, N failed, N skipped`, which also goes
-# to $VM_OUT/summary; the exit status is 1 if anything failed.
+# to $VM_OUT/summary (each test's counts to $VM_OUT/results, its seconds
+# to $VM_OUT/times); the exit status is 1 if anything failed.
 
 set -uo pipefail
 
@@ -372,6 +373,7 @@ run_test() {
 
 	PASS=$((PASS + p)) FAIL=$((FAIL + f)) SKIP=$((SKIP + s))
 	RESULTS+=("$mode $name: pass $p fail $f skip $s")
+	TIMES+=("$mode $name $((SECONDS - t0))")
 }
 
 # ------------------------------------------------------------------- main
@@ -402,9 +404,10 @@ KEEP_PIDS=" $(runner_pids | tr '\n' ' ')"
 MODES=${*:-${A:-ours stock}}
 FILTER=${T:-}
 RESULTS=()
+TIMES=()
 SUBTOTALS=()
 OUT=${VM_OUT:-}
-[ -n "$OUT" ] && rm -f "$OUT/summary" "$OUT/results"
+[ -n "$OUT" ] && rm -f "$OUT/summary" "$OUT/results" "$OUT/times"
 
 echo "# l2tp selftests on $(uname -r): modes [$MODES], tests matching [${FILTER:-*}]"
 # The kernel's own boot messages must be clean before we start.
@@ -451,6 +454,8 @@ printf '%s\n' "${SUBTOTALS[@]}"
 summary="$PASS passed, $FAIL failed, $SKIP skipped"
 if [ -n "$OUT" ]; then
 	printf '%s\n' "${RESULTS[@]}" >"$OUT/results"
+	# How long each test took, which vm_shards.sh balances its VMs by.
+	printf '%s\n' "${TIMES[@]}" >"$OUT/times"
 	echo "$summary" >"$OUT/summary"
 fi
 echo "$summary"
