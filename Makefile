@@ -166,6 +166,7 @@ debug-modules: debug-kernel
 	@git ls-files -co --exclude-standard -- '*.[ch]' Makefile Kbuild Kconfig include \
 		| grep -v -e '^selftests/' -e '^Documentation/' | xargs cp --parents -t $(DEBUG_KO)
 	$(MAKE) -C $(DEBUG_DIR)/src M=$(DEBUG_KO) W=1 modules
+	$(MAKE) -C selftests/harness KDIR=$(DEBUG_DIR)/src OUT=$(CURDIR)/.build/harness-debug
 
 # The fuzzers and the race stress on the debug kernel, our modules only
 # by default (A=stock to aim them at upstream).  make fuzz: 1M netlink

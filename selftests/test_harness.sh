@@ -4,7 +4,7 @@
 # The harness checks itself: the runner's splat scanner must pass a clean
 # kernel log, flag a real WARN injected by the test-only module
 # l2tp_harness_warn (selftests/harness, built into .build/harness by
-# `make check`), and flag each kind of splat it claims to know.
+# `make check`, .build/harness-debug for the debug kernel), and flag each kind of splat it claims to know.
 #
 #   (no topology: the initial namespace only; no l2tp module involved,
 #    so it runs the same in both modes)
@@ -15,7 +15,14 @@
 . "$(dirname "$0")/lib.sh"
 
 RUNNER=$(dirname "$0")/run_tests.sh
+# Built for the stock kernel by `make check`, for the debug kernel into
+# .build/harness-debug by `make KERNEL=debug ...`: the one for this one.
 MOD=$(dirname "$0")/../.build/harness/l2tp_harness_warn.ko
+for m in "$(dirname "$0")"/../.build/harness*/l2tp_harness_warn.ko; do
+	case $(modinfo -F vermagic "$m" 2>/dev/null) in
+	"$(uname -r) "*) MOD=$m; break ;;
+	esac
+done
 
 scan() {
 	"$RUNNER" --scan-splats
