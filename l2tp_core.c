@@ -9,6 +9,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/etherdevice.h>
 #include <linux/file.h>
 #include <linux/hash.h>
 #include <linux/if_arp.h>
@@ -22,6 +23,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
+#include <net/gro.h>
 #include <net/inet_common.h>
 #include <net/ip.h>
 #include <net/ip6_route.h>
@@ -51,7 +53,8 @@
 struct l2tp_skb_cb {
 	u32 ns;
 	bool has_seq;
-	unsigned int length;
+	unsigned int length;	/* on the wire, from the L2TP header on */
+	unsigned int segs;	/* packets on the wire: more than 1 for GSO */
 	unsigned long expires;
 };
 
@@ -381,24 +384,55 @@ static int l2tp_stats_init(struct l2tp_stats *stats)
 	return stats->pcpu ? 0 : -ENOMEM;
 }
 
-static void l2tp_stats_rx(struct l2tp_stats *stats, unsigned int len)
+static void l2tp_stats_rx(struct l2tp_stats *stats, unsigned int packets,
+			  unsigned int len)
 {
 	struct l2tp_pcpu_stats *s = this_cpu_ptr(stats->pcpu);
 
 	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->rx_packets);
+	u64_stats_add(&s->rx_packets, packets);
 	u64_stats_add(&s->rx_bytes, len);
 	u64_stats_update_end(&s->syncp);
 }
 
-static void l2tp_stats_tx(struct l2tp_stats *stats, unsigned int len)
+static void l2tp_stats_tx(struct l2tp_stats *stats, unsigned int packets,
+			  unsigned int len)
 {
 	struct l2tp_pcpu_stats *s = this_cpu_ptr(stats->pcpu);
 
 	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->tx_packets);
+	u64_stats_add(&s->tx_packets, packets);
 	u64_stats_add(&s->tx_bytes, len);
 	u64_stats_update_end(&s->syncp);
+}
+
+/*
+ * A TCP or UDP superpacket (GSO) counts as the packets it becomes on the
+ * wire. @l4 is its transport header; every segment repeats the bytes
+ * from skb->data up to the end of that header. Returns the number of
+ * segments and stores their total length in @len.
+ */
+static unsigned int l2tp_gso_count(const struct sk_buff *skb,
+				   const unsigned char *l4, unsigned int *len)
+{
+	const struct skb_shared_info *shinfo = skb_shinfo(skb);
+	unsigned int hdrs = l4 - skb->data, segs = shinfo->gso_segs;
+	struct tcphdr _th;
+	const struct tcphdr *th;
+
+	if (shinfo->gso_type & SKB_GSO_UDP_L4) {
+		hdrs += sizeof(struct udphdr);
+	} else {
+		th = skb_header_pointer(skb, l4 - skb->data, sizeof(_th), &_th);
+		if (th)
+			hdrs += th->doff * 4;
+	}
+	/* Untrusted sources (virtio, tap) leave the count to be computed. */
+	if (!segs && skb->len > hdrs && shinfo->gso_size)
+		segs = DIV_ROUND_UP(skb->len - hdrs, shinfo->gso_size);
+	segs = max(segs, 1U);
+	*len = skb->len + (segs - 1) * hdrs;
+	return segs;
 }
 
 /**
@@ -486,6 +520,10 @@ EXPORT_SYMBOL_GPL(l2tp_tunnel_put);
 
 static void l2tp_tunnel_del_work(struct work_struct *work);
 static int l2tp_udp_encap_recv_sk(struct sock *sk, struct sk_buff *skb);
+static struct sk_buff *l2tp_gro_receive(struct sock *sk,
+					struct list_head *head,
+					struct sk_buff *skb);
+static int l2tp_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff);
 static void l2tp_udp_encap_err_recv(struct sock *sk, struct sk_buff *skb,
 				    int err, __be16 port, u32 info,
 				    u8 *payload);
@@ -551,6 +589,8 @@ static int l2tp_tunnel_attach_sock(struct l2tp_tunnel *tunnel,
 			.encap_rcv = l2tp_udp_encap_recv_sk,
 			.encap_err_rcv = l2tp_udp_encap_err_recv,
 			.encap_destroy = l2tp_udp_encap_destroy,
+			.gro_receive = l2tp_gro_receive,
+			.gro_complete = l2tp_gro_complete,
 		};
 
 		setup_udp_tunnel_sock(tunnel->net, sock, &cfg);
@@ -576,6 +616,8 @@ static void l2tp_tunnel_detach_sock(struct l2tp_tunnel *tunnel)
 		WRITE_ONCE(up->encap_rcv, NULL);
 		WRITE_ONCE(up->encap_err_rcv, NULL);
 		WRITE_ONCE(up->encap_destroy, NULL);
+		WRITE_ONCE(up->gro_receive, NULL);
+		WRITE_ONCE(up->gro_complete, NULL);
 	}
 	if (sk->sk_user_data == tunnel)
 		rcu_assign_sk_user_data(sk, NULL);
@@ -1491,12 +1533,12 @@ struct l2tp_rx_hdr {
 static void l2tp_rx_deliver(struct l2tp_session *session,
 			    struct sk_buff *skb)
 {
-	unsigned int length = l2tp_skb_cb(skb)->length;
+	const struct l2tp_skb_cb *cb = l2tp_skb_cb(skb);
 
-	l2tp_stats_rx(&session->tunnel->stats, length);
-	l2tp_stats_rx(&session->stats, length);
+	l2tp_stats_rx(&session->tunnel->stats, cb->segs, cb->length);
+	l2tp_stats_rx(&session->stats, cb->segs, cb->length);
 	skb_orphan(skb);
-	session->ops->recv_skb(session, skb, length);
+	session->ops->recv_skb(session, skb, cb->length);
 }
 
 static void l2tp_rx_seq(struct l2tp_session *session, struct sk_buff *skb);
@@ -1569,6 +1611,40 @@ static bool l2tp_rx_seq_mode(struct l2tp_session *session, bool has_seq)
 	return true;
 }
 
+/*
+ * A superpacket (GSO) on the tunnel socket can only come from this host:
+ * an l2tpeth device's offloaded transmit (see "segmentation offload"),
+ * through veth into another namespace. It is taken whole, as the frame's
+ * own TCP or UDP superpacket, when it is exactly what that transmit
+ * builds for this session: one header for all segments, so no sequence
+ * numbers, and the Ethernet frame right behind our header. Anything else
+ * could not be split into this session's packets again, and is dropped.
+ * skb->data is at the L2TP header; the counters get the wire packets.
+ */
+static bool l2tp_rx_gso(struct l2tp_session *session, struct sk_buff *skb,
+			const struct l2tp_rx_hdr *h)
+{
+	const unsigned int tnl = SKB_GSO_UDP_TUNNEL | SKB_GSO_UDP_TUNNEL_CSUM;
+	const unsigned int l4 = SKB_GSO_TCPV4 | SKB_GSO_TCPV6 | SKB_GSO_UDP_L4;
+	struct l2tp_skb_cb *cb = l2tp_skb_cb(skb);
+	unsigned int type = skb_shinfo(skb)->gso_type;
+
+	if (!(type & tnl) || !(type & l4) || !skb->encapsulation ||
+	    session->pwtype != L2TP_PWTYPE_ETH || cb->has_seq ||
+	    skb->inner_protocol_type != ENCAP_TYPE_ETHER ||
+	    skb_inner_mac_header(skb) != skb->data + h->off ||
+	    skb_inner_transport_header(skb) < skb_inner_mac_header(skb))
+		return false;
+	/* The shared info may be a clone's, as a tap on the veth makes. */
+	if (skb_unclone(skb, GFP_ATOMIC))
+		return false;
+	cb->segs = l2tp_gso_count(skb, skb_inner_transport_header(skb),
+				  &cb->length);
+	skb_shinfo(skb)->gso_type &= ~tnl;
+	skb->encapsulation = 0;
+	return true;
+}
+
 static void l2tp_rx_session(struct l2tp_session *session,
 			    struct sk_buff *skb, struct l2tp_rx_hdr *h)
 {
@@ -1598,8 +1674,11 @@ static void l2tp_rx_session(struct l2tp_session *session,
 	}
 	if (!pskb_may_pull(skb, h->off))
 		goto drop;
-	__skb_pull(skb, h->off);
 	cb->length = h->length;
+	cb->segs = 1;
+	if (unlikely(skb_is_gso(skb)) && !l2tp_rx_gso(session, skb, h))
+		goto drop;
+	__skb_pull(skb, h->off);
 
 	/* Unsequenced traffic with nothing held: no lock, no queue. */
 	if (!cb->has_seq && skb_queue_empty_lockless(&session->reorder_q)) {
@@ -1696,6 +1775,101 @@ EXPORT_SYMBOL_GPL(l2tp_udp_encap_recv);
 static int l2tp_udp_encap_recv_sk(struct sock *sk, struct sk_buff *skb)
 {
 	return l2tp_udp_encap_recv(sk, skb);
+}
+
+/**
+ * DOC: receive offload
+ *
+ * GRO on the underlay merges the data packets of an Ethernet session that
+ * receives no sequence numbers before they reach encap_rcv: packets with
+ * the same L2TPv3 header (so the same session and cookie) whose frames
+ * merge go up as one superpacket, which l2tp_rx_gso() takes as it takes
+ * one sent whole by a local l2tpeth device, and which counts as the
+ * packets it was made of. Everything else (control messages, L2TPv2,
+ * other pseudowires, sequenced data, a wrong cookie) is left to the
+ * normal receive path, which counts what it drops.
+ */
+static struct l2tp_session *l2tp_gro_session(struct sock *sk, const u8 *hdr)
+{
+	struct l2tp_tunnel *tunnel = rcu_dereference_sk_user_data(sk);
+	struct l2tp_session *session;
+
+	/* Data, version 3, reserved bits clear, as l2tp_build_header() sends. */
+	if (!tunnel || tunnel->version != L2TP_HDR_VER_3 ||
+	    get_unaligned_be32(hdr) != L2TP_HDR_VER_3 << 16)
+		return NULL;
+	session = l2tp_v3_session_find(tunnel->net, sk,
+				       get_unaligned_be32(hdr + L2TP_V3_UDP_HDR_LEN));
+	if (!session || session->pwtype != L2TP_PWTYPE_ETH ||
+	    l2tp_session_dead(session) || READ_ONCE(session->recv_seq))
+		return NULL;
+	return session;
+}
+
+/* The data header the session's peer sends when it sends no sequence. */
+static unsigned int l2tp_gro_hlen(const struct l2tp_session *session)
+{
+	unsigned int hlen = L2TP_V3_UDP_HDR_LEN + L2TP_V3_SESSION_LEN +
+			    session->peer_cookie_len;
+
+	if (session->l2specific_type == L2TP_L2SPECTYPE_DEFAULT)
+		hlen += L2TP_V3_SUBLAYER_LEN;
+	return hlen;
+}
+
+static struct sk_buff *l2tp_gro_receive(struct sock *sk,
+					struct list_head *head,
+					struct sk_buff *skb)
+{
+	const unsigned int idlen = L2TP_V3_UDP_HDR_LEN + L2TP_V3_SESSION_LEN;
+	unsigned int off = skb_gro_offset(skb), hlen, clen;
+	struct l2tp_session *session;
+	struct sk_buff *pp = NULL, *p;
+	const u8 *hdr;
+	int flush = 1;
+
+	hdr = skb_gro_header(skb, off + idlen, off);
+	if (!hdr)
+		goto out;
+	session = l2tp_gro_session(sk, hdr);
+	if (!session)
+		goto out;
+	hlen = l2tp_gro_hlen(session);
+	hdr = skb_gro_header(skb, off + hlen, off);
+	if (!hdr)
+		goto out;
+	clen = session->peer_cookie_len;
+	if (memcmp(hdr + idlen, session->peer_cookie, clen))
+		goto out;
+	if (session->l2specific_type == L2TP_L2SPECTYPE_DEFAULT &&
+	    get_unaligned_be32(hdr + idlen + clen) & L2TP_SUBLAYER_S)
+		goto out;
+
+	/* Held packets' headers are linear; the same header, the same flow. */
+	list_for_each_entry(p, head, list) {
+		if (NAPI_GRO_CB(p)->same_flow &&
+		    memcmp(hdr, p->data + off, hlen))
+			NAPI_GRO_CB(p)->same_flow = 0;
+	}
+	skb_gro_pull(skb, hlen);
+	skb_gro_postpull_rcsum(skb, hdr, hlen);
+	pp = call_gro_receive(eth_gro_receive, head, skb);
+	flush = 0;
+out:
+	skb_gro_flush_final(skb, pp, flush);
+	return pp;
+}
+
+/* Called only for merged packets, whose header l2tp_gro_receive() read. */
+static int l2tp_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff)
+{
+	struct l2tp_session *session;
+
+	session = l2tp_gro_session(sk, skb->data + nhoff);
+	if (!session)
+		return -ENOENT;
+	/* Sets the inner headers: udp_gro_complete() set encapsulation. */
+	return eth_gro_complete(skb, nhoff + l2tp_gro_hlen(session));
 }
 
 /**
@@ -1969,22 +2143,50 @@ static unsigned int l2tp_build_header(struct l2tp_session *session, u8 *p,
 	return p - start;
 }
 
+/**
+ * struct l2tp_tx - one packet's way through l2tp_xmit_skb()
+ * @send_seq: the session's send_seq, read once for the packet
+ * @offload: sent as a UDP tunnel packet whose segmentation and inner
+ *	checksum are left to the layers below (see "segmentation offload")
+ * @segs: packets it is on the wire
+ * @len: their bytes from the L2TP header on, for the counters
+ */
+struct l2tp_tx {
+	bool send_seq;
+	bool offload;
+	unsigned int segs;
+	unsigned int len;
+};
+
 /* Common preparation: room for every header, then the L2TP header. */
 static int l2tp_xmit_prepare(struct l2tp_session *session, struct sk_buff *skb,
 			     struct dst_entry *dst, unsigned int iphlen,
-			     unsigned int *len)
+			     bool udp_csum, struct l2tp_tx *tx)
 {
-	bool send_seq = READ_ONCE(session->send_seq);
-	unsigned int hlen = l2tp_hdr_len(session, send_seq);
+	unsigned int hlen = l2tp_hdr_len(session, tx->send_seq);
 	unsigned int udplen = 0;
+	int err;
 
 	if (session->tunnel->encap == L2TP_ENCAPTYPE_UDP)
 		udplen = sizeof(struct udphdr);
 	if (skb_cow_head(skb, LL_RESERVED_SPACE(dst->dev) + dst->header_len +
 			 iphlen + udplen + hlen))
 		return -ENOMEM;
-	l2tp_build_header(session, __skb_push(skb, hlen), send_seq);
-	*len = skb->len;
+	if (tx->offload) {
+		/* The frame's headers become the inner ones, which the
+		 * segmentation of the outer packet copies per segment.
+		 */
+		skb_set_inner_protocol(skb, htons(ETH_P_TEB));
+		err = udp_tunnel_handle_offloads(skb, udp_csum);
+		if (err)
+			return err;
+	}
+	l2tp_build_header(session, __skb_push(skb, hlen), tx->send_seq);
+	tx->segs = 1;
+	tx->len = skb->len;
+	if (skb_is_gso(skb))
+		tx->segs = l2tp_gso_count(skb, skb_transport_header(skb),
+					  &tx->len);
 	/*
 	 * What the length fields can say: UDP's length and IPv6's payload
 	 * length leave the IP header out, IPv4's total length counts it. A
@@ -2068,7 +2270,7 @@ static struct rtable *l2tp_route4(struct l2tp_tunnel *tunnel, struct sock *sk,
 }
 
 static int l2tp_xmit4(struct l2tp_session *session, struct sk_buff *skb,
-		      unsigned int *len)
+		      struct l2tp_tx *tx)
 {
 	struct l2tp_tunnel *tunnel = session->tunnel;
 	struct sock *sk = tunnel->sock;
@@ -2084,7 +2286,7 @@ static int l2tp_xmit4(struct l2tp_session *session, struct sk_buff *skb,
 	if (IS_ERR(rt))
 		return PTR_ERR(rt);
 	err = l2tp_xmit_prepare(session, skb, &rt->dst, sizeof(struct iphdr),
-				len);
+				!sk->sk_no_check_tx, tx);
 	if (err) {
 		ip_rt_put(rt);
 		return err;
@@ -2149,7 +2351,7 @@ static bool l2tp_autoflowlabel(const struct sock *sk)
  * as a datagram sent on the socket would.
  */
 static int l2tp_xmit6(struct l2tp_session *session, struct sk_buff *skb,
-		      unsigned int *len)
+		      struct l2tp_tx *tx)
 {
 	struct l2tp_tunnel *tunnel = session->tunnel;
 	struct sock *sk = tunnel->sock;
@@ -2168,7 +2370,8 @@ static int l2tp_xmit6(struct l2tp_session *session, struct sk_buff *skb,
 	dst = l2tp_route6(tunnel, sk, &fl6.saddr);
 	if (IS_ERR(dst))
 		return PTR_ERR(dst);
-	err = l2tp_xmit_prepare(session, skb, dst, sizeof(struct ipv6hdr), len);
+	err = l2tp_xmit_prepare(session, skb, dst, sizeof(struct ipv6hdr),
+				!udp_get_no_check6_tx(sk), tx);
 	if (err) {
 		dst_release(dst);
 		return err;
@@ -2205,35 +2408,86 @@ static int l2tp_xmit6(struct l2tp_session *session, struct sk_buff *skb,
 }
 #else
 static int l2tp_xmit6(struct l2tp_session *session, struct sk_buff *skb,
-		      unsigned int *len)
+		      struct l2tp_tx *tx)
 {
 	return -EAFNOSUPPORT;
 }
 #endif
+
+/*
+ * DOC: segmentation offload
+ *
+ * An Ethernet pseudowire's device takes TCP and UDP superpackets (TSO,
+ * USO) and frames whose transport checksum is still to be written
+ * (CHECKSUM_PARTIAL), so the stack above it handles one large packet
+ * where the in-tree device makes it cut and checksum every segment
+ * first. Over a UDP tunnel, a session that sends no sequence numbers
+ * puts the same header on every segment: the superpacket is
+ * encapsulated once, as a UDP tunnel GSO packet (as VXLAN does), and
+ * cut into wire packets by the device that sends it, in hardware where
+ * it can, or never when it stays on the host: through veth into another
+ * namespace it arrives whole, and l2tp_rx_gso() takes it whole. A
+ * partial checksum rides along the same way, the outer UDP checksum
+ * being computed around it (local checksum offload).
+ *
+ * Everything else is segmented and checksummed here, before the L2TP
+ * header goes on: IP encapsulation has no GSO type, sequence numbers
+ * differ per segment, and a frame that already carries another tunnel's
+ * offload state cannot take a second one. The tunnel and session
+ * counters count wire packets and bytes either way; the device counts
+ * what it was given, as every virtual device does.
+ */
+static bool l2tp_xmit_can_offload(const struct l2tp_session *session,
+				  const struct sk_buff *skb, bool send_seq)
+{
+	return session->tunnel->encap == L2TP_ENCAPTYPE_UDP &&
+	       session->pwtype == L2TP_PWTYPE_ETH && !send_seq &&
+	       !skb->encapsulation &&
+	       (!skb_is_gso(skb) || skb->len <= L2TP_GSO_MAX_SIZE);
+}
+
+static int l2tp_xmit_one(struct l2tp_session *session, struct sk_buff *skb,
+			 struct l2tp_tx *tx)
+{
+	struct l2tp_tunnel *tunnel = session->tunnel;
+
+	if (l2tp_tunnel_dead(tunnel) || l2tp_session_dead(session))
+		return -ENODEV;
+	if (!tx->offload && skb->ip_summed == CHECKSUM_PARTIAL &&
+	    skb_checksum_help(skb))
+		return -ENOMEM;
+	if (l2tp_tunnel_is_v6(tunnel))
+		return l2tp_xmit6(session, skb, tx);
+	return l2tp_xmit4(session, skb, tx);
+}
+
+static int l2tp_xmit_segments(struct l2tp_session *session,
+			      struct sk_buff *skb);
 
 /**
  * l2tp_xmit_skb - send a data packet on a session
  * @session: the session (the caller holds a reference, directly or
  *	through the pseudowire's device or socket)
  * @skb: the payload, with any pseudowire header (e.g. PPP) already added;
- *	always consumed
+ *	may be a superpacket or carry a partial checksum (see "segmentation
+ *	offload"); always consumed
  *
  * Context: any context that may transmit (softirq or process).
  * Return: NET_XMIT_SUCCESS, or NET_XMIT_DROP when the packet could not be
- * sent (counted in tx_errors).
+ * sent (counted in tx_errors); for a superpacket cut here, success if
+ * any of its segments was sent.
  */
 int l2tp_xmit_skb(struct l2tp_session *session, struct sk_buff *skb)
 {
 	struct l2tp_tunnel *tunnel = session->tunnel;
-	unsigned int len = 0;
-	int err = -ENODEV;
+	struct l2tp_tx tx = { .send_seq = READ_ONCE(session->send_seq) };
+	int err;
 
-	if (!l2tp_tunnel_dead(tunnel) && !l2tp_session_dead(session)) {
-		if (l2tp_tunnel_is_v6(tunnel))
-			err = l2tp_xmit6(session, skb, &len);
-		else
-			err = l2tp_xmit4(session, skb, &len);
-	}
+	tx.offload = l2tp_xmit_can_offload(session, skb, tx.send_seq);
+	if (!tx.offload && skb_is_gso(skb))
+		return l2tp_xmit_segments(session, skb);
+
+	err = l2tp_xmit_one(session, skb, &tx);
 	if (err) {
 		net_dbg_ratelimited(L2TP_SESSION_FMT ": transmit failed: %d\n",
 				    tunnel->tunnel_id, session->session_id, err);
@@ -2242,11 +2496,34 @@ int l2tp_xmit_skb(struct l2tp_session *session, struct sk_buff *skb)
 		kfree_skb(skb);
 		return NET_XMIT_DROP;
 	}
-	l2tp_stats_tx(&tunnel->stats, len);
-	l2tp_stats_tx(&session->stats, len);
+	l2tp_stats_tx(&tunnel->stats, tx.segs, tx.len);
+	l2tp_stats_tx(&session->stats, tx.segs, tx.len);
 	return NET_XMIT_SUCCESS;
 }
 EXPORT_SYMBOL_GPL(l2tp_xmit_skb);
+
+/* Software segmentation, with the checksums, for l2tp_xmit_skb(). */
+static int l2tp_xmit_segments(struct l2tp_session *session,
+			      struct sk_buff *skb)
+{
+	struct sk_buff *segs, *seg, *next;
+	int ret = NET_XMIT_DROP;
+
+	segs = skb_gso_segment(skb, NETIF_F_SG);
+	if (IS_ERR_OR_NULL(segs)) {
+		atomic_long_inc(&session->tunnel->stats.tx_errors);
+		atomic_long_inc(&session->stats.tx_errors);
+		kfree_skb(skb);
+		return NET_XMIT_DROP;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, seg, next) {
+		skb_mark_not_on_list(seg);
+		if (l2tp_xmit_skb(session, seg) == NET_XMIT_SUCCESS)
+			ret = NET_XMIT_SUCCESS;
+	}
+	return ret;
+}
 
 /**
  * l2tp_tunnel_overhead - bytes added around a session's payload

@@ -75,6 +75,13 @@
 #define L2TP_HDR_MAX		(L2TP_V3_UDP_HDR_LEN + L2TP_V3_SESSION_LEN + \
 				 L2TP_COOKIE_MAX + L2TP_V3_SUBLAYER_LEN)
 
+/*
+ * The largest frame sent as one superpacket (see "segmentation offload"
+ * in l2tp_core.c): with any outer header it must still fit the 16-bit
+ * length fields of IPv4 and UDP.
+ */
+#define L2TP_GSO_MAX_SIZE	(GSO_LEGACY_MAX_SIZE - 256)
+
 /* Header flag bits of the first 16-bit word. */
 #define L2TP_HDRFLAG_T		0x8000	/* control message */
 #define L2TP_HDRFLAG_L		0x4000	/* v2: length field present */

@@ -29,6 +29,8 @@
 
 #define L2TP_ETH_KIND		"l2tpeth"
 #define L2TP_ETH_NAME_TEMPLATE	L2TP_ETH_KIND "%d"
+#define L2TP_ETH_OFFLOADS	(NETIF_F_SG | NETIF_F_HW_CSUM | \
+				 NETIF_F_ALL_TSO | NETIF_F_GSO_UDP_L4)
 
 /**
  * DOC: l2tpeth device and session lifetime
@@ -192,6 +194,14 @@ static void l2tp_eth_dev_setup(struct net_device *dev)
 	 */
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	dev->lltx = true;
+	/* Superpackets and partial checksums go through whole where the
+	 * session can carry them, and are cut here otherwise: the core's
+	 * "segmentation offload". VLAN sub-interfaces inherit them.
+	 */
+	dev->features |= L2TP_ETH_OFFLOADS;
+	dev->hw_features |= L2TP_ETH_OFFLOADS;
+	dev->vlan_features |= L2TP_ETH_OFFLOADS;
+	netif_set_tso_max_size(dev, L2TP_GSO_MAX_SIZE);
 	/* Per-cpu drop counters too, so a flood of drops shares no line. */
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_DSTATS;
 	dev->needs_free_netdev = true;
@@ -272,9 +282,14 @@ static void l2tp_eth_recv(struct l2tp_session *session, struct sk_buff *skb,
 	skb_clear_hash(skb);
 	skb->priority = 0;
 	/* Whatever was verified of the outer packet says nothing about
-	 * the frame's own checksums: the stack checks those.
+	 * the frame's own checksums: the stack checks those. A checksum
+	 * still to be written inside the frame means the frame was built
+	 * on this host (l2tp_core's offloaded transmit, through veth): the
+	 * stack trusts it, as it would on the sender's side.
 	 */
-	skb->ip_summed = CHECKSUM_NONE;
+	if (skb->ip_summed != CHECKSUM_PARTIAL ||
+	    skb_checksum_start_offset(skb) < 0)
+		skb->ip_summed = CHECKSUM_NONE;
 	skb->protocol = eth_type_trans(skb, dev);
 
 	priv = netdev_priv(dev);
