@@ -48,8 +48,11 @@ ROUNDS ?=
 # T: run only the selftests whose name contains this string.
 T ?=
 # JOBS=N: spread the selftests over N test VMs that run at once
-# (selftests/vm_shards.sh); each takes one host core.
+# (selftests/vm_shards.sh); each takes one host core.  make fuzz JOBS=N
+# runs both fuzzers in every VM instead, each with 1/N of the operations
+# and packets and a seed of its own (FUZZ_SEED + K).
 JOBS ?= 1
+SHARD_OPTS ?=
 # KERNEL=debug: build our modules against the debug kernel
 # (selftests/debug-kernel.sh: KASAN, lockdep, kmemleak...) and boot it.
 KERNEL ?=
@@ -130,7 +133,7 @@ define vm_check
 case " $(A) " in *" ours "*) $(VM_KERNEL_ENV) bash selftests/run_tests.sh --index $(VM_INDEX) ;; esac; \
 rm -f $(VM_OUT)/summary; \
 T='$(T)' L2TP_INDEX=$(VM_INDEX) TEST_TIMEOUT=$(TEST_TIMEOUT) VM_ENV="$(VM_TEST_ENV)" \
-	$(VM_KERNEL_ENV) bash $(if $(filter-out 1,$(JOBS)),selftests/vm_shards.sh $(JOBS),selftests/vm.sh) \
+	$(VM_KERNEL_ENV) bash $(if $(filter-out 1,$(JOBS)),selftests/vm_shards.sh $(JOBS) $(SHARD_OPTS),selftests/vm.sh) \
 	--out $(VM_OUT) --timeout $(VM_TIMEOUT) -- selftests/run_tests.sh $(A); \
 rc=$$?; \
 if [ "$$static" = failed ]; then echo "static-check failed: see above"; rc=1; fi; \
@@ -187,7 +190,7 @@ fuzz:
 	$(MAKE) KERNEL=debug debug-modules
 	@static=; FUZZ_OPS=$(FUZZ_OPS) FUZZ_PACKETS=$(FUZZ_PACKETS) FUZZ_SEED=$(FUZZ_SEED) \
 		L2TP_TESTS="$(CURDIR)/selftests/test_fuzz_nl.sh $(CURDIR)/selftests/test_fuzz_wire.sh" \
-		$(MAKE) --no-print-directory KERNEL=debug VM_OUT=$(VM_OUT)-fuzz \
+		$(MAKE) --no-print-directory KERNEL=debug VM_OUT=$(VM_OUT)-fuzz SHARD_OPTS=--split \
 		VM_EXTRA_ENV="FUZZ_OPS FUZZ_PACKETS FUZZ_SEED L2TP_TESTS" \
 		TEST_TIMEOUT=$$((12 * 3600)) VM_TIMEOUT=$$((25 * 3600)) vm-check A="$(A)"
 stress:

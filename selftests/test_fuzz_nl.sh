@@ -52,6 +52,12 @@ FUZZ_SEED=${FUZZ_SEED:-$(date -u +%Y%m%d)}
 FUZZ_THREADS=${FUZZ_THREADS:-4}
 FUZZ_CHURN=${FUZZ_CHURN:-1}
 FUZZ_SKIP_STOCK=${FUZZ_SKIP_STOCK:-}
+# make fuzz JOBS=N: this VM is shard VM_SHARD of VM_SHARDS, and fuzzes
+# its share with a seed of its own.
+if [ "${VM_SHARDS:-1}" -gt 1 ]; then
+	FUZZ_SEED=$((FUZZ_SEED + VM_SHARD))
+	FUZZ_OPS=$(((FUZZ_OPS + VM_SHARDS - 1) / VM_SHARDS))
+fi
 
 MODS="l2tp_eth l2tp_ppp l2tp_ip l2tp_ip6 l2tp_netlink l2tp_debugfs"
 REFMODS="l2tp_core $MODS"

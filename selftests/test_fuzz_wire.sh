@@ -44,6 +44,12 @@ PACKETS=${FUZZ_PACKETS:-100000}
 # A fixed default, so that `make check` is repeatable; make fuzz and
 # FUZZ_SEED= choose others.
 SEED=${FUZZ_SEED:-20261126}
+# make fuzz JOBS=N: this VM is shard VM_SHARD of VM_SHARDS, and fuzzes
+# its share with a seed of its own.
+if [ "${VM_SHARDS:-1}" -gt 1 ]; then
+	SEED=$((SEED + VM_SHARD))
+	PACKETS=$(((PACKETS + VM_SHARDS - 1) / VM_SHARDS))
+fi
 echo "# seed $SEED"
 echo "# reproduce: FUZZ_SEED=$SEED FUZZ_PACKETS=$PACKETS (mode $L2TP_MODE)"
 

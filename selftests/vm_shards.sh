@@ -3,7 +3,7 @@
 #
 # Run the selftests in N test VMs at once (make check JOBS=N).
 #
-#   selftests/vm_shards.sh N --out DIR [--timeout SEC] -- selftests/run_tests.sh MODE...
+#   selftests/vm_shards.sh N [--split] --out DIR [--timeout SEC] -- selftests/run_tests.sh MODE...
 #
 # A TCG guest runs on one host core (vm.sh explains why it is not given
 # more), so on a machine with N cores N guests finish the suite up to N
@@ -15,6 +15,9 @@
 # with the least work so far.  Shard K boots its own VM with
 # --out DIR/shard-K and runs the command (run_tests.sh) there, which
 # takes its tests in every MODE in the usual order.
+# With --split, every shard runs every test instead, told VM_SHARD=K and
+# VM_SHARDS=N: the fuzzers (make fuzz JOBS=N) then take their share of
+# the operations and packets with a seed of their own.
 # Each shard's output is printed whole once all are done, then DIR gets
 # the merged results, times and summary line, as from a single VM.  The
 # exit status is 0 only if every shard passed.
@@ -29,9 +32,10 @@ die() { echo "vm_shards.sh: $*" >&2; exit 2; }
 jobs=${1:-}
 shift || true
 case $jobs in ''|*[!0-9]*|0) die "usage: vm_shards.sh N --out DIR [--timeout SEC] -- run_tests.sh MODE..." ;; esac
-out= timeout=1800
+out= timeout=1800 split=0
 while [ $# -gt 0 ]; do
 	case $1 in
+	--split) split=1; shift ;;
 	--out) out=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--) shift; break ;;
@@ -56,7 +60,7 @@ for t in ${L2TP_TESTS:-"$TESTDIR"/test_*.sh}; do
 	tests+=("$(readlink -f "$t")")
 done
 [ ${#tests[@]} -gt 0 ] || die "no test matches"
-[ "$jobs" -le ${#tests[@]} ] || jobs=${#tests[@]}
+[ "$split" = 1 ] || [ "$jobs" -le ${#tests[@]} ] || jobs=${#tests[@]}
 
 # Longest first, each to the least loaded shard.
 declare -a load shard_tests
@@ -66,8 +70,12 @@ while read -r w t; do
 	for ((k = 1; k < jobs; k++)); do
 		[ "${load[k]}" -lt "${load[best]}" ] && best=$k
 	done
-	load[best]=$((load[best] + w))
-	shard_tests[best]+=" $t"
+	[ "$split" = 1 ] && best=all
+	for ((k = 0; k < jobs; k++)); do
+		[ "$best" = all ] || [ "$best" = "$k" ] || continue
+		load[k]=$((load[k] + w))
+		shard_tests[k]+=" $t"
+	done
 done < <(for t in "${tests[@]}"; do
 		echo "${weight[$(basename "$t")]:-30} $t"
 	done | sort -k1,1nr -k2,2)
@@ -79,7 +87,8 @@ for ((k = 0; k < jobs; k++)); do
 	echo "# shard $k: about ${load[k]} s: $(for t in $list; do basename "$t"; done | tr '\n' ' ')"
 	rm -rf "$out/shard-$k"
 	mkdir -p "$out/shard-$k"
-	L2TP_TESTS=$list VM_ENV="${VM_ENV:-} L2TP_TESTS" \
+	L2TP_TESTS=$list VM_SHARD=$k VM_SHARDS=$jobs \
+		VM_ENV="${VM_ENV:-} L2TP_TESTS VM_SHARD VM_SHARDS" \
 		bash "$TESTDIR/vm.sh" --out "$out/shard-$k" --timeout "$timeout" -- \
 		"$@" >"$out/shard-$k/log" 2>&1 &
 	pids[k]=$!
