@@ -89,6 +89,18 @@ require_ours() {
 	ktap_finish
 }
 
+# mode_module MODULE: load this mode's own build of an optional l2tp
+# module (l2tp_ip, l2tp_ppp...); false when there is none: a stock one
+# cannot load on our core, nor ours on the stock one.
+mode_module() {
+	local path
+	path=$(modinfo -n "$1" 2>/dev/null) || return 1
+	case $L2TP_MODE:$path in
+	ours:*/updates/*|stock:*/kernel/*) modprobe "$1" ;;
+	*) return 1 ;;
+	esac
+}
+
 # require_cmd COMMAND...: skip the whole test when a tool is missing.
 require_cmd() {
 	local c

@@ -28,16 +28,7 @@
 
 require_cmd ip python3 ethtool
 
-# This mode's own l2tp_ppp only: a stock one cannot load on our core.
-l2tp_ppp_available() {
-	local path
-	path=$(modinfo -n l2tp_ppp 2>/dev/null) || return 1
-	case $L2TP_MODE:$path in
-	ours:*/updates/*|stock:*/kernel/*) modprobe l2tp_ppp ;;
-	*) return 1 ;;
-	esac
-}
-if ! l2tp_ppp_available; then
+if ! mode_module l2tp_ppp; then
 	ktap_skip "$TEST_NAME" "no l2tp_ppp module for $L2TP_MODE"
 	ktap_finish
 fi

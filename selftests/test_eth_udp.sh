@@ -248,17 +248,8 @@ ktap_check "IPv6 UDP: pings up to the MTU with DF set, none beyond" \
 
 # -------------------------------------------------------- IP encapsulation
 
-# Only with this mode's own l2tp_ip: a stock one cannot load on our core.
-l2tp_ip_available() {
-	local path
-	path=$(modinfo -n l2tp_ip 2>/dev/null) || return 1
-	case $L2TP_MODE:$path in
-	ours:*/updates/*|stock:*/kernel/*) modprobe l2tp_ip ;;
-	*) return 1 ;;
-	esac
-}
 
-if ! l2tp_ip_available; then
+if ! mode_module l2tp_ip; then
 	ktap_skip "IP encapsulation, default sublayer: MTU 1458" \
 		"no l2tp_ip module for $L2TP_MODE"
 elif ns 1 ip l2tp add tunnel tunnel_id 700 peer_tunnel_id 800 encap ip \

@@ -53,15 +53,6 @@ fi
 echo "# seed $SEED"
 echo "# reproduce: FUZZ_SEED=$SEED FUZZ_PACKETS=$PACKETS (mode $L2TP_MODE)"
 
-# This mode's own l2tp_ppp only: a stock one cannot load on our core.
-ppp_available() {
-	local path
-	path=$(modinfo -n l2tp_ppp 2>/dev/null) || return 1
-	case $L2TP_MODE:$path in
-	ours:*/updates/*|stock:*/kernel/*) modprobe l2tp_ppp ;;
-	*) return 1 ;;
-	esac
-}
 
 # ------------------------------------------------------------------ setup
 
@@ -87,7 +78,7 @@ ktap_ok "set up NS1 and NS2 over veth"
 
 args=(--ns "$(ns_name 1)" --peer "$(ns_name 2)" --seed "$SEED"
       --packets "$PACKETS" --first $((_ktap_n + 1)))
-if ! ppp_available; then
+if ! mode_module l2tp_ppp; then
 	echo "# no l2tp_ppp module for $L2TP_MODE: L2TPv2 tunnels without sessions"
 	args+=(--no-ppp)
 fi

@@ -53,15 +53,6 @@ on_exit "rm -rf '$work'"
 KEY12=0x1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d
 KEY21=0x4d3c2b1a0f9e8d7c6b5a49382716051403020100
 
-# Only this mode's own l2tp_ip/l2tp_ip6 (see test_eth_udp.sh).
-encap_ip_ok() {
-	local path
-	path=$(modinfo -n "$1" 2>/dev/null) || return 1
-	case $L2TP_MODE:$path in
-	ours:*/updates/*|stock:*/kernel/*) modprobe "$1" ;;
-	*) return 1 ;;
-	esac
-}
 
 # batch N: the `ip -batch` commands on stdin in NS<N>, echoed first.
 batch() {
@@ -238,8 +229,8 @@ for me in 1 2; do
 done
 
 have_ip=1 have_ip6=1
-encap_ip_ok l2tp_ip || have_ip=0
-encap_ip_ok l2tp_ip6 || have_ip6=0
+mode_module l2tp_ip || have_ip=0
+mode_module l2tp_ip6 || have_ip6=0
 
 # skip_case ENCAP FAMILY: true (and reported) without the IP module.
 skip_case() {

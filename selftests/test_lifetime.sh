@@ -62,16 +62,6 @@ phase() {
 
 # ------------------------------------------------------------- helpers
 
-# Only this mode's own l2tp_ip/l2tp_ip6: a stock one cannot load on our
-# core, and ours may not be built.
-encap_ip_ok() {
-	local path
-	path=$(modinfo -n "$1" 2>/dev/null) || return 1
-	case $L2TP_MODE:$path in
-	ours:*/updates/*|stock:*/kernel/*) modprobe "$1" ;;
-	*) return 1 ;;
-	esac
-}
 
 # churn N ARGS...: l2tp_churn in NS<N>.
 churn() {
@@ -186,8 +176,8 @@ underlay() {
 }
 
 VARIANTS=(udp4 udp6)
-encap_ip_ok l2tp_ip && VARIANTS+=(ip4)
-encap_ip_ok l2tp_ip6 && VARIANTS+=(ip6)
+mode_module l2tp_ip && VARIANTS+=(ip4)
+mode_module l2tp_ip6 && VARIANTS+=(ip6)
 
 # tunnel_args VARIANT SIDE [LPORT RPORT]: encapsulation and addresses
 # of side 1 or 2 for `ip l2tp add tunnel`.
@@ -249,7 +239,7 @@ on_exit flood_stop
 
 for m in $MODS; do
 	case $m in
-	l2tp_ip|l2tp_ip6) encap_ip_ok "$m" ;;
+	l2tp_ip|l2tp_ip6) mode_module "$m" ;;
 	*) modprobe "$m" 2>/dev/null ;;
 	esac
 done

@@ -30,23 +30,13 @@ if ! modinfo -n l2tp_ppp >/dev/null 2>&1; then
 	ktap_finish
 fi
 
-# Only this mode's own l2tp_ip/l2tp_ip6: a stock one cannot load on our
-# core.
-encap_ip_ok() {
-	local path
-	path=$(modinfo -n "$1" 2>/dev/null) || return 1
-	case $L2TP_MODE:$path in
-	ours:*/updates/*|stock:*/kernel/*) modprobe "$1" ;;
-	*) return 1 ;;
-	esac
-}
 
 opts=()
 for m in l2tp_netlink l2tp_eth l2tp_ppp; do
 	modprobe "$m" || { ktap_fail "modprobe $m"; ktap_finish; }
 done
-encap_ip_ok l2tp_ip && opts+=(-i)
-encap_ip_ok l2tp_ip6 && opts+=(-I)
+mode_module l2tp_ip && opts+=(-i)
+mode_module l2tp_ip6 && opts+=(-I)
 [ -n "${RR_SCALE:-}" ] && opts+=(-s "$RR_SCALE")
 read -ra classes <<<"${RR_CLASSES:-}"
 
