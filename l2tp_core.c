@@ -254,6 +254,7 @@ struct l2tp_session *l2tp_session_get_by_ifname(const struct net *net,
 			l2tp_session_put(session);
 			if (skey++ == U32_MAX)
 				break;
+			cond_resched();
 		}
 		l2tp_tunnel_put(tunnel);
 		if (tkey++ == U32_MAX)
@@ -1019,14 +1020,21 @@ static void l2tp_tunnel_del_work(struct work_struct *work)
 	 * New sessions are refused already, so this walk ends. Winning the
 	 * unpublish hands us the table's reference, which keeps the session
 	 * alive; a session that someone else is deleting is theirs to close.
+	 * One read-side section per session: a tunnel may hold 100k of them
+	 * (a single section over all of them stalled a debug kernel's CPU
+	 * for over 20 s).
 	 */
-	rcu_read_lock_bh();
-	while ((session = idr_get_next_ul(&tunnel->sessions, &id))) {
-		if (l2tp_session_unpublish(session))
+	for (;;) {
+		rcu_read_lock();
+		session = idr_get_next_ul(&tunnel->sessions, &id);
+		if (session && l2tp_session_unpublish(session))
 			list_add_tail(&session->close_node, &batch);
+		rcu_read_unlock();
+		if (!session)
+			break;
 		id++;
+		cond_resched();
 	}
-	rcu_read_unlock_bh();
 	l2tp_sessions_close(&batch);
 
 	l2tp_tunnel_detach_sock(tunnel);
@@ -1390,6 +1398,7 @@ static void l2tp_sessions_close(struct list_head *batch)
 			session->ops->close(session);
 		clear_and_wake_up_bit(L2TP_ATTACHED, &session->flags);
 		l2tp_session_put(session);
+		cond_resched();
 	}
 }
 
@@ -2616,6 +2625,7 @@ static __net_exit void l2tp_net_pre_exit(struct net *net)
 		l2tp_tunnel_put(tunnel);
 		if (key++ == U32_MAX)
 			break;
+		cond_resched();
 	}
 	/*
 	 * The workqueue is shared by every namespace, so it is flushed, not
