@@ -2167,6 +2167,23 @@ struct l2tp_tx {
 	unsigned int len;
 };
 
+/*
+ * An IPsec route encrypts each packet on its way out, where the UDP
+ * tunnel segmentation would run without the device it expects: a
+ * superpacket is cut here first (-EAGAIN asks l2tp_xmit_skb() to), and
+ * a partial checksum completed, as for a route without offload.
+ */
+static int l2tp_xmit_route_check(struct dst_entry *dst, struct sk_buff *skb,
+				 struct l2tp_tx *tx)
+{
+	if (!tx->offload || !dst_xfrm(dst))
+		return 0;
+	if (skb_is_gso(skb))
+		return -EAGAIN;
+	tx->offload = false;
+	return 0;
+}
+
 /* Common preparation: room for every header, then the L2TP header. */
 static int l2tp_xmit_prepare(struct l2tp_session *session, struct sk_buff *skb,
 			     struct dst_entry *dst, unsigned int iphlen,
@@ -2178,6 +2195,9 @@ static int l2tp_xmit_prepare(struct l2tp_session *session, struct sk_buff *skb,
 
 	if (session->tunnel->encap == L2TP_ENCAPTYPE_UDP)
 		udplen = sizeof(struct udphdr);
+	if (!tx->offload && skb->ip_summed == CHECKSUM_PARTIAL &&
+	    skb_checksum_help(skb))
+		return -ENOMEM;
 	if (skb_cow_head(skb, LL_RESERVED_SPACE(dst->dev) + dst->header_len +
 			 iphlen + udplen + hlen))
 		return -ENOMEM;
@@ -2294,8 +2314,11 @@ static int l2tp_xmit4(struct l2tp_session *session, struct sk_buff *skb,
 	rt = l2tp_route4(tunnel, sk, &saddr);
 	if (IS_ERR(rt))
 		return PTR_ERR(rt);
-	err = l2tp_xmit_prepare(session, skb, &rt->dst, sizeof(struct iphdr),
-				!sk->sk_no_check_tx, tx);
+	err = l2tp_xmit_route_check(&rt->dst, skb, tx);
+	if (!err)
+		err = l2tp_xmit_prepare(session, skb, &rt->dst,
+					sizeof(struct iphdr),
+					!sk->sk_no_check_tx, tx);
 	if (err) {
 		ip_rt_put(rt);
 		return err;
@@ -2379,8 +2402,11 @@ static int l2tp_xmit6(struct l2tp_session *session, struct sk_buff *skb,
 	dst = l2tp_route6(tunnel, sk, &fl6.saddr);
 	if (IS_ERR(dst))
 		return PTR_ERR(dst);
-	err = l2tp_xmit_prepare(session, skb, dst, sizeof(struct ipv6hdr),
-				!udp_get_no_check6_tx(sk), tx);
+	err = l2tp_xmit_route_check(dst, skb, tx);
+	if (!err)
+		err = l2tp_xmit_prepare(session, skb, dst,
+					sizeof(struct ipv6hdr),
+					!udp_get_no_check6_tx(sk), tx);
 	if (err) {
 		dst_release(dst);
 		return err;
@@ -2441,8 +2467,9 @@ static int l2tp_xmit6(struct l2tp_session *session, struct sk_buff *skb,
  *
  * Everything else is segmented and checksummed here, before the L2TP
  * header goes on: IP encapsulation has no GSO type, sequence numbers
- * differ per segment, and a frame that already carries another tunnel's
- * offload state cannot take a second one. The tunnel and session
+ * differ per segment, a frame that already carries another tunnel's
+ * offload state cannot take a second one, and an IPsec route encrypts
+ * every wire packet on the way (see l2tp_xmit_route_check()). The tunnel and session
  * counters count wire packets and bytes either way; the device counts
  * what it was given, as every virtual device does.
  */
@@ -2462,9 +2489,6 @@ static int l2tp_xmit_one(struct l2tp_session *session, struct sk_buff *skb,
 
 	if (l2tp_tunnel_dead(tunnel) || l2tp_session_dead(session))
 		return -ENODEV;
-	if (!tx->offload && skb->ip_summed == CHECKSUM_PARTIAL &&
-	    skb_checksum_help(skb))
-		return -ENOMEM;
 	if (l2tp_tunnel_is_v6(tunnel))
 		return l2tp_xmit6(session, skb, tx);
 	return l2tp_xmit4(session, skb, tx);
@@ -2497,6 +2521,8 @@ int l2tp_xmit_skb(struct l2tp_session *session, struct sk_buff *skb)
 		return l2tp_xmit_segments(session, skb);
 
 	err = l2tp_xmit_one(session, skb, &tx);
+	if (err == -EAGAIN)
+		return l2tp_xmit_segments(session, skb);
 	if (err) {
 		net_dbg_ratelimited(L2TP_SESSION_FMT ": transmit failed: %d\n",
 				    tunnel->tunnel_id, session->session_id, err);

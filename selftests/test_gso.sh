@@ -15,6 +15,8 @@
 #  (d)  pwseq     192.168.74.x  102 - 202   1021 - 2021   UDP/IPv4, ports 5102 - 5202,
 #                                                         seq both
 #  (e)  pwip      192.168.75.x  700 - 800   7001 - 8001   IP (l2tp_ip), IPv4
+#  (f)  pwesp     192.168.76.x  103 - 203   1031 - 2031   UDP/IPv4 between 10.71.0.x,
+#                                                         in ESP (global ip xfrm policy)
 #
 #  x is 1 in NS1 and 2 in NS2; pairs of numbers are NS1's - NS2's.
 #
@@ -26,9 +28,9 @@
 #  - the session and tunnel counters of the two sides agree exactly
 #    (NS1 tx = NS2 rx and NS2 tx = NS1 rx, packets and bytes, as deltas
 #    over the transfers), and count every TCP segment;
-#  - with sequence numbers (d) or IP encapsulation (e), each segment needs
-#    its own header: the veth carries at least as many packets as the
-#    session sent, no superpacket;
+#  - with sequence numbers (d), IP encapsulation (e) or IPsec (f), each
+#    segment needs its own header or encryption: the veth carries at
+#    least as many packets as the session sent, no superpacket;
 #  - with TSO and GSO switched off on l2tpeth0, (a) still carries the data
 #    intact with agreeing counters, and no superpacket crosses the veth;
 #  - with the veth MTU lowered to 1280 under l2tpeth0's 1446, (a) still
@@ -364,7 +366,7 @@ mtus() {
 }
 
 # mac N I: the MAC address given to interface I of NS<N>: 0 the veth,
-# 1 to 5 the pseudowires (a) to (e); known in advance, for the static
+# 1 to 6 the pseudowires (a) to (f); known in advance, for the static
 # neighbours that keep ARP off the counters.
 mac() {
 	printf '02:00:00:00:%02x:%02x' "$2" "$1"
@@ -407,15 +409,25 @@ setup_side() {
 	l2tp add session name pw6 tunnel_id $((me + 2))00 session_id $((me + 2))001 peer_session_id $((peer + 2))001
 	l2tp add session name pwck tunnel_id ${me}01 session_id ${me}011 peer_session_id ${peer}011 cookie 0${me}0${me}0${me}0${me}a${me}b${me}c${me}d${me} peer_cookie 0${peer}0${peer}0${peer}0${peer}a${peer}b${peer}c${peer}d${peer} l2spec_type none
 	l2tp add session name pwseq tunnel_id ${me}02 session_id ${me}021 peer_session_id ${peer}021 seq both
+	addr add 10.71.0.$me/24 dev veth$me
+	neigh replace 10.71.0.$peer lladdr $(mac "$peer" 0) dev veth$me nud permanent
+	xfrm state add src 10.71.0.1 dst 10.71.0.2 proto esp spi 0x1001 mode transport aead rfc4106(gcm(aes)) 0x1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d 128
+	xfrm state add src 10.71.0.2 dst 10.71.0.1 proto esp spi 0x1002 mode transport aead rfc4106(gcm(aes)) 0x4d3c2b1a0f9e8d7c6b5a49382716051403020100 128
+	xfrm policy add src 10.71.0.$me dst 10.71.0.$peer proto udp dir out tmpl src 10.71.0.$me dst 10.71.0.$peer proto esp mode transport
+	xfrm policy add src 10.71.0.$peer dst 10.71.0.$me proto udp dir in tmpl src 10.71.0.$peer dst 10.71.0.$me proto esp mode transport
+	l2tp add tunnel tunnel_id ${me}03 peer_tunnel_id ${peer}03 encap udp local 10.71.0.$me remote 10.71.0.$peer udp_sport 5${me}03 udp_dport 5${peer}03
+	l2tp add session name pwesp tunnel_id ${me}03 session_id ${me}031 peer_session_id ${peer}031
 	EOF
 	ns "$me" sysctl -qw net/ipv6/conf/l2tpeth0/disable_ipv6=1 \
 		net/ipv6/conf/pwck/disable_ipv6=1 \
-		net/ipv6/conf/pwseq/disable_ipv6=1 || return 1
+		net/ipv6/conf/pwseq/disable_ipv6=1 \
+		net/ipv6/conf/pwesp/disable_ipv6=1 || return 1
 	{
 		pw_lines "$me" l2tpeth0 1 "192.168.71.$me/24" "192.168.71.$peer"
 		pw_lines "$me" pw6 2 "fd72::$me/64" "fd72::$peer"
 		pw_lines "$me" pwck 3 "192.168.73.$me/24" "192.168.73.$peer"
 		pw_lines "$me" pwseq 4 "192.168.74.$me/24" "192.168.74.$peer"
+		pw_lines "$me" pwesp 6 "192.168.76.$me/24" "192.168.76.$peer"
 	} | ns "$me" ip -batch -
 }
 
@@ -435,9 +447,9 @@ setup_ip_side() {
 ns_create 1 2
 ns 1 ip link add veth1 type veth peer name veth2 netns "$(ns_name 2)"
 if setup_side 1 && setup_side 2; then
-	ktap_ok "set up UDP pseudowires (a) IPv4, (b) IPv6, (c) cookies, (d) seq with ip l2tp"
+	ktap_ok "set up UDP pseudowires (a) IPv4, (b) IPv6, (c) cookies, (d) seq, (f) ESP with ip l2tp"
 else
-	ktap_fail "set up UDP pseudowires (a) IPv4, (b) IPv6, (c) cookies, (d) seq with ip l2tp"
+	ktap_fail "set up UDP pseudowires (a) IPv4, (b) IPv6, (c) cookies, (d) seq, (f) ESP with ip l2tp"
 	ktap_finish
 fi
 
@@ -459,13 +471,15 @@ DESC[b]="(b) UDP/IPv6"
 DESC[c]="(c) UDP/IPv4, 8-byte cookies, no sublayer"
 DESC[d]="(d) UDP/IPv4, seq both"
 DESC[e]="(e) IP encapsulation"
-DEV[a]=l2tpeth0 DEV[b]=pw6 DEV[c]=pwck DEV[d]=pwseq DEV[e]=pwip
+DESC[f]="(f) UDP/IPv4 in ESP"
+DEV[a]=l2tpeth0 DEV[b]=pw6 DEV[c]=pwck DEV[d]=pwseq DEV[e]=pwip DEV[f]=pwesp
 JOB[a]="a 192.168.71.1 192.168.71.2 100 1001 200 2001"
 JOB[b]="b fd72::1 fd72::2 300 3001 400 4001"
 JOB[c]="c 192.168.73.1 192.168.73.2 101 1011 201 2011"
 JOB[d]="d 192.168.74.1 192.168.74.2 102 1021 202 2021"
 JOB[e]="e 192.168.75.1 192.168.75.2 700 7001 800 8001"
-PWS="a b c d"
+JOB[f]="f 192.168.76.1 192.168.76.2 103 1031 203 2031"
+PWS="a b c d f"
 [ "$have_ip" = 1 ] && PWS+=" e"
 mtus 1
 for p in $PWS; do
@@ -522,7 +536,7 @@ for p in $PWS; do
 			ktap_check "$d: superpackets cross the veth whole" \
 				superpackets "$p"
 		fi ;;
-	d|e)
+	d|e|f)
 		ktap_check "$d: segmented before encapsulation: no more session packets than veth packets" \
 			veth_packets "$p" -ge ;;
 	esac

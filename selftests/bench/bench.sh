@@ -223,20 +223,32 @@ bench_control() {
 
 # ------------------------------------------------------------- profile
 
-# profile_one TAG COMMAND...: perf over COMMAND run in a fresh netns; the
-# report (flat by symbol, then the callers of the top ones) is written
-# here, where the modules' symbols are still loaded.
+# profile_one TAG SETUP COMMAND...: in a fresh netns, the shell line
+# SETUP (not profiled; may be empty), then perf over COMMAND; the report
+# (inclusive time by symbol, self time by symbol, then the callers of
+# the top ones) is written here, where the modules' symbols are still
+# loaded.
 profile_one() {
-	local tag=$1 data=/tmp/perf-$CUR-$1.data rep=$OUT/profile-$CUR-$1.txt
-	shift
+	local tag=$1 setup=$2 data=/tmp/perf-$CUR-$1.data rep=$OUT/profile-$CUR-$1.txt
+	local t0 t1
+	shift 2
 	ip netns add bc && ip -n bc link set lo up || return
 	progress "profile: $tag"
+	[ -z "$setup" ] || ip netns exec bc sh -c "$setup" >/dev/null 2>&1
+	t0=$(date +%s%N)
 	perf record -q -a -g -F 999 -e cpu-clock -o "$data" -- \
 		ip netns exec bc "$@" >"$OUT/profile-$CUR-$tag.out" 2>&1
+	t1=$(date +%s%N)
 	ip netns del bc
 	{
 		echo "# perf record -a -g -e cpu-clock: $CUR, $*"
+		[ -z "$setup" ] || echo "# after (not profiled): $setup"
+		echo "# $(((t1 - t0) / 1000000)) ms under perf"
 		sed 's/^/# /' "$OUT/profile-$CUR-$tag.out"
+		echo "# inclusive (children) time by symbol"
+		perf report -i "$data" --stdio --children --sort sym \
+			--percent-limit 2 -g none 2>/dev/null | grep -v '^$' | grep -v '^#'
+		echo "# self time by symbol"
 		perf report -i "$data" --stdio --no-children --sort sym \
 			--percent-limit 0.7 -g none 2>/dev/null | grep -v '^$'
 		echo
@@ -251,9 +263,16 @@ profile_one() {
 bench_profile() {
 	echo 0 >/proc/sys/kernel/kptr_restrict
 	echo -1 >/proc/sys/kernel/perf_event_paranoid
-	profile_one ppp10000 "$NLB" sessions 10000 ppp
-	profile_one tun10000 "$NLB" tunnels 10000
-	profile_one eth1000 "$NLB" sessions 1000 eth
+	local tun="ip l2tp add tunnel tunnel_id 1000 peer_tunnel_id 1000 encap udp local 127.0.0.1 remote 127.0.0.1 udp_sport 5000 udp_dport 5000"
+	local gone='while [ -n "$(ip -o link show type l2tpeth | head -n 1)" ]; do sleep 0.05; done'
+
+	profile_one ppp10000 "" "$NLB" sessions 10000 ppp
+	profile_one tun10000 "" "$NLB" tunnels 10000
+	profile_one eth1000 "" "$NLB" sessions 1000 eth
+	# The phases the targets are about, alone.
+	profile_one ppp-create10000 "$tun" "$NLB" fill 1000 10000 1
+	profile_one eth-tunnel-delete3000 "$tun && $NLB fill 1000 3000 1 eth" \
+		sh -c "ip l2tp del tunnel tunnel_id 1000; $gone"
 }
 
 # --------------------------------------------------------------- main
