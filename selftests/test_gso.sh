@@ -325,14 +325,15 @@ veth_report() {
 }
 
 # superpackets NAME: in both directions the sender's veth carried fewer
-# than half as many packets as its session counted, bigger than the
-# veth's MTU on average.
+# packets than its session counted, bigger than the veth's MTU on
+# average.  (How many segments TCP puts in one depends on its pacing
+# rate: about 40 on the stock kernel here, 2 on the slow debug kernel.)
 superpackets() {
 	local dir sp vp vb
 	veth_report "$1"
 	for dir in ab ba; do
 		sent "$1" "$dir"
-		[ "$vp" -gt 0 ] && [ $((vp * 2)) -lt "$sp" ] &&
+		[ "$vp" -gt 0 ] && [ "$vp" -lt "$sp" ] &&
 			[ $((vb / vp)) -gt 1500 ] || return 1
 	done
 }
