@@ -2497,6 +2497,18 @@ static int l2tp_xmit_one(struct l2tp_session *session, struct sk_buff *skb,
 static int l2tp_xmit_segments(struct l2tp_session *session,
 			      struct sk_buff *skb);
 
+/* A packet that could not be sent: counted in tx_errors and freed. */
+static int l2tp_xmit_drop(struct l2tp_session *session, struct sk_buff *skb,
+			  int err)
+{
+	net_dbg_ratelimited(L2TP_SESSION_FMT ": transmit failed: %d\n",
+			    session->tunnel->tunnel_id, session->session_id, err);
+	atomic_long_inc(&session->tunnel->stats.tx_errors);
+	atomic_long_inc(&session->stats.tx_errors);
+	kfree_skb(skb);
+	return NET_XMIT_DROP;
+}
+
 /**
  * l2tp_xmit_skb - send a data packet on a session
  * @session: the session (the caller holds a reference, directly or
@@ -2523,14 +2535,8 @@ int l2tp_xmit_skb(struct l2tp_session *session, struct sk_buff *skb)
 	err = l2tp_xmit_one(session, skb, &tx);
 	if (err == -EAGAIN)
 		return l2tp_xmit_segments(session, skb);
-	if (err) {
-		net_dbg_ratelimited(L2TP_SESSION_FMT ": transmit failed: %d\n",
-				    tunnel->tunnel_id, session->session_id, err);
-		atomic_long_inc(&tunnel->stats.tx_errors);
-		atomic_long_inc(&session->stats.tx_errors);
-		kfree_skb(skb);
-		return NET_XMIT_DROP;
-	}
+	if (err)
+		return l2tp_xmit_drop(session, skb, err);
 	l2tp_stats_tx(&tunnel->stats, tx.segs, tx.len);
 	l2tp_stats_tx(&session->stats, tx.segs, tx.len);
 	return NET_XMIT_SUCCESS;
@@ -2545,12 +2551,8 @@ static int l2tp_xmit_segments(struct l2tp_session *session,
 	int ret = NET_XMIT_DROP;
 
 	segs = skb_gso_segment(skb, NETIF_F_SG);
-	if (IS_ERR_OR_NULL(segs)) {
-		atomic_long_inc(&session->tunnel->stats.tx_errors);
-		atomic_long_inc(&session->stats.tx_errors);
-		kfree_skb(skb);
-		return NET_XMIT_DROP;
-	}
+	if (IS_ERR_OR_NULL(segs))
+		return l2tp_xmit_drop(session, skb, segs ? PTR_ERR(segs) : -EINVAL);
 	consume_skb(skb);
 	skb_list_walk_safe(segs, seg, next) {
 		skb_mark_not_on_list(seg);
