@@ -75,6 +75,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -269,6 +270,7 @@ struct sess {
 	/* expected increments since the start */
 	uint64_t x_rx, x_rxb, x_err, x_ck, x_seq, x_cons;
 	uint64_t x_drx, x_derr, x_ddrop, x_dunsure;
+	bool ddrop_lost;	/* its first rx_dropped was lost (below) */
 	uint64_t got_px;
 	bool px_dirty, have;
 	struct l2stats st0, st;
@@ -2503,6 +2505,94 @@ static void check(struct cmp *c, int cat, uint64_t *want, uint64_t got,
 		*want = got;
 }
 
+/*
+ * rx_dropped lives in the core's per-device counters, which the core
+ * allocates at a device's first drop, from atomic per-CPU memory: when
+ * that allocation fails (a loaded machine whose per-CPU pool the
+ * balance work has not refilled yet; both modes, seen in CI about once
+ * in 100000 frames and never reproducible from the seed), the count is
+ * lost and the device is one short from then on.  One short is accepted
+ * for as many devices as such failures were traced.
+ */
+static char pcpu_trace[128];
+
+static bool write_str(const char *path, const char *v)
+{
+	int fd = open(path, O_WRONLY);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = write(fd, v, strlen(v)) == (ssize_t)strlen(v);
+	close(fd);
+	return ok;
+}
+
+static void pcpu_trace_stop(void)
+{
+	char path[192];
+
+	snprintf(path, sizeof(path), "%s/events/percpu/enable", pcpu_trace);
+	write_str(path, "0");
+	rmdir(pcpu_trace);
+}
+
+static void pcpu_trace_start(void)
+{
+	char path[192];
+
+	snprintf(pcpu_trace, sizeof(pcpu_trace),
+		 "/sys/kernel/tracing/instances/l2tp_fuzz_wire.%d", getpid());
+	snprintf(path, sizeof(path),
+		 "%s/events/percpu/percpu_alloc_percpu_fail/enable", pcpu_trace);
+	if (mkdir(pcpu_trace, 0700) || !write_str(path, "1")) {
+		ktap_diag("no percpu_alloc_percpu_fail tracepoint (%s): a lost rx_dropped is a mismatch",
+			  strerror(errno));
+		rmdir(pcpu_trace);
+		pcpu_trace[0] = 0;
+		return;
+	}
+	atexit(pcpu_trace_stop);
+}
+
+/* How many atomic allocations of the core's device counters failed. */
+static int core_stats_failures(void)
+{
+	char path[192], line[256];
+	int n = 0;
+	FILE *f;
+
+	if (!pcpu_trace[0])
+		return 0;
+	snprintf(path, sizeof(path), "%s/trace", pcpu_trace);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	/* struct net_device_core_stats: four longs, aligned to its size */
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "percpu_alloc_percpu_fail:") &&
+		    strstr(line, "is_atomic=1 size=32 "))
+			n++;
+	fclose(f);
+	return n;
+}
+
+static bool core_stats_lost(struct sess *s)
+{
+	int i, lost = 0;
+
+	if (s->ddrop_lost)
+		return true;
+	for (i = 0; i < nsess; i++)
+		lost += sessions[i].ddrop_lost;
+	if (core_stats_failures() <= lost)
+		return false;
+	s->ddrop_lost = true;
+	ktap_diag("%s: its first rx_dropped was lost: the core's atomic allocation of its counters failed (traced)",
+		  s->ifname);
+	return true;
+}
+
 static uint64_t d_of(const struct l2stats *now, const struct l2stats *base,
 		     int i)
 {
@@ -2570,16 +2660,7 @@ static void compare(struct cmp *c, bool final)
 			got = s->d[2] - s->d0[2];
 			if (got >= s->x_ddrop && got <= s->x_ddrop + s->x_dunsure)
 				got = s->x_ddrop;
-			/*
-			 * About one frame in 100000 that the model counts as
-			 * unhandled is taken by the stack, only on a heavily
-			 * loaded host and not reproducible from the seed
-			 * (stock and ours, seen in CI: seeds 4097020779 and
-			 * 20261126; loading pppoe does not provoke it).
-			 * What takes it is not known yet; one short per
-			 * window is tolerated.
-			 */
-			if (got + 1 == s->x_ddrop)
+			if (got + 1 == s->x_ddrop && core_stats_lost(s))
 				got = s->x_ddrop;
 			check(c, C_DEV, &s->x_ddrop, got, "%s rx_dropped",
 			      s->ifname);
@@ -2909,6 +2990,7 @@ int main(int argc, char **argv)
 	if (errno)
 		bail("generic netlink family l2tp");
 
+	pcpu_trace_start();
 	ok = setup_objects(true);
 	ktap_result(ok, "set up %d tunnels and %d sessions (%s)", NTUN, nsess,
 		    no_ppp ? "no PPP" : "PPP sessions included");
