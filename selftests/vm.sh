@@ -164,8 +164,10 @@ vm_initramfs() {
 	done
 	rm "$stage/deps"
 	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
-		gzip -1 >"$img.tmp"
-	mv "$img.tmp" "$img"
+		gzip -1 >"$img.$$.tmp"
+	# Per-process names: make check JOBS=N builds it in N guests at once
+	# on a fresh machine; the rename is atomic and the contents the same.
+	mv "$img.$$.tmp" "$img"
 	rm -rf "$stage"
 	echo "$img"
 }
@@ -177,6 +179,7 @@ vm_initramfs() {
 # .build/vm; only zstd-compressed images (Debian's) are unpacked.
 vm_kernel() {
 	local kver=$1 bz=/boot/vmlinuz-$1 elf=$BUILD/vm/vmlinux-$1 off shoff shnum
+	local tmp=$BUILD/vm/vmlinux-$1.$$.tmp
 	if [ -n "${VM_KDIR:-}" ]; then
 		echo "$VM_KDIR/src/vmlinux"
 		return
@@ -187,15 +190,15 @@ vm_kernel() {
 		if [ -n "$off" ]; then
 			# zstd complains about the bytes after the frame; the
 			# size check below is what tells a whole ELF.
-			tail -c +$((off + 1)) "$bz" | zstd -qdc >"$elf.tmp" 2>/dev/null
-			shoff=$(od -An -t u8 -j 40 -N 8 "$elf.tmp" 2>/dev/null)
-			shnum=$(od -An -t u2 -j 60 -N 2 "$elf.tmp" 2>/dev/null)
-			if [ "$(head -c 4 "$elf.tmp")" = $'\x7fELF' ] && [ -n "$shoff" ] &&
-			   [ "$(stat -c %s "$elf.tmp")" -ge $((shoff + shnum * 64)) ]; then
-				mv "$elf.tmp" "$elf"
+			tail -c +$((off + 1)) "$bz" | zstd -qdc >"$tmp" 2>/dev/null
+			shoff=$(od -An -t u8 -j 40 -N 8 "$tmp" 2>/dev/null)
+			shnum=$(od -An -t u2 -j 60 -N 2 "$tmp" 2>/dev/null)
+			if [ "$(head -c 4 "$tmp")" = $'\x7fELF' ] && [ -n "$shoff" ] &&
+			   [ "$(stat -c %s "$tmp")" -ge $((shoff + shnum * 64)) ]; then
+				mv "$tmp" "$elf"
 			fi
 		fi
-		rm -f "$elf.tmp"
+		rm -f "$tmp"
 	fi
 	if [ -s "$elf" ]; then echo "$elf"; else echo "$bz"; fi
 }
