@@ -83,7 +83,7 @@ while IFS= read -r line; do
 done <"$FRAGMENT"
 [ "$bad" = 0 ] || die "the fragment does not apply cleanly: fix selftests/debug-kernel.config"
 
-log "building with $(nproc) jobs (about an hour on 2 cores)"
+log "building with $(nproc) jobs (10 to 30 minutes on 2 idle cores)"
 make -s -j"$(nproc)" ARCH=x86_64 bzImage modules
 make -s ARCH=x86_64 INSTALL_MOD_PATH="$DIR/root" modules_install >/dev/null
 make -s kernelrelease >"$DIR/release"
