@@ -158,8 +158,8 @@ check:
 vm-check: $(VM_PREPARE)
 	@static=; $(vm_check)
 
-# The debug kernel, built once per config into ~/.cache/l2tp (about an
-# hour on 2 cores; see README), and our modules built against it in a
+# The debug kernel, built once per config into ~/.cache/l2tp (10 to 30
+# minutes on 2 idle cores; see README), and our modules built against it in a
 # copy of the sources, so the tree's own build stays the stock kernel's.
 debug-kernel:
 	bash selftests/debug-kernel.sh
