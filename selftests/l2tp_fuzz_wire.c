@@ -2516,24 +2516,12 @@ static void check(struct cmp *c, int cat, uint64_t *want, uint64_t got,
  */
 static char pcpu_trace[128];
 
-static bool write_str(const char *path, const char *v)
-{
-	int fd = open(path, O_WRONLY);
-	bool ok;
-
-	if (fd < 0)
-		return false;
-	ok = write(fd, v, strlen(v)) == (ssize_t)strlen(v);
-	close(fd);
-	return ok;
-}
-
 static void pcpu_trace_stop(void)
 {
 	char path[192];
 
 	snprintf(path, sizeof(path), "%s/events/percpu/enable", pcpu_trace);
-	write_str(path, "0");
+	write_file(path, "0");
 	rmdir(pcpu_trace);
 }
 
@@ -2545,7 +2533,7 @@ static void pcpu_trace_start(void)
 		 "/sys/kernel/tracing/instances/l2tp_fuzz_wire.%d", getpid());
 	snprintf(path, sizeof(path),
 		 "%s/events/percpu/percpu_alloc_percpu_fail/enable", pcpu_trace);
-	if (mkdir(pcpu_trace, 0700) || !write_str(path, "1")) {
+	if (mkdir(pcpu_trace, 0700) || !write_file(path, "1")) {
 		ktap_diag("no percpu_alloc_percpu_fail tracepoint (%s): a lost rx_dropped is a mismatch",
 			  strerror(errno));
 		rmdir(pcpu_trace);

@@ -159,18 +159,6 @@ static int fd_unix = -1;	/* an AF_UNIX socket */
 	ktap_errno(__e ? -1 : 0, __e, (want), __VA_ARGS__);		\
 })
 
-static bool write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	bool ok = fd >= 0 && write(fd, s, strlen(s)) == (ssize_t)strlen(s);
-
-	if (!ok)
-		ktap_diag("write %s: %s", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
-
 /* The whole of a small file, NUL-terminated, in @buf; false on error. */
 static bool read_file(const char *path, char *buf, size_t size, int *err)
 {

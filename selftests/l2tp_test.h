@@ -13,6 +13,7 @@
 #define L2TP_TEST_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -21,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/time.h>
+#include <unistd.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/l2tp.h>
@@ -138,6 +140,19 @@ static __maybe_unused int ktap_finish(void)
 	       ktap_skips);
 	fflush(stdout);
 	return ktap_fail ? 1 : 0;
+}
+
+/* Write @s to a proc, sys or tracefs file; a failure is reported. */
+static __maybe_unused bool write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	bool ok = fd >= 0 && write(fd, s, strlen(s)) == (ssize_t)strlen(s);
+
+	if (!ok)
+		ktap_diag("write %s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return ok;
 }
 
 static __maybe_unused void msleep(int ms)
